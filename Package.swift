@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The pipeline is visible in the targets:
+//   EvidentCore        models, loaders (bytes in, models out), the engine that applies the plan
+//   EvidentEvaluators  one file per built-in check, grouped by what they look at
+//   EvidentReport      presentation model and the HTML / Markdown / JUnit / JSON renderers
+//   EvidentResources   the built-in catalogs, templates and example, embedded as source
+//   evident            the command line: argument parsing, file I/O, printing
+let package = Package(
+    name: "evident",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "evident", targets: ["evident"]),
+        .library(name: "EvidentCore", targets: ["EvidentCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "EvidentCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "EvidentEvaluators",
+            dependencies: ["EvidentCore"]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // libxml2's headers and Foundation cannot meet in one Swift module (their ICU definitions clash),
+        // so a small C target wraps what we need behind a header that includes no libxml2 header.
+        .target(
+            name: "XMLSupport",
+            dependencies: ["CLibXML2"]
+        ),
+        .target(
+            name: "EvidentReport",
+            dependencies: [
+                "EvidentCore",
+                "XMLSupport",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "EvidentResources"),
+        .executableTarget(
+            name: "evident",
+            dependencies: [
+                "EvidentCore", "EvidentEvaluators", "EvidentReport", "EvidentResources",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
+        .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators"]),
+        .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"]),
+        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentResources"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

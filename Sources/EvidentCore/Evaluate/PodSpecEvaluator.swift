@@ -1,0 +1,107 @@
+/// One container of a pod spec, with its pod-relative path.
+public struct ContainerRef: Sendable {
+    /// `containers`, `initContainers` or `ephemeralContainers`.
+    public let list: String
+    public let index: Int
+    public let value: Value
+
+    /// Pod-relative path of the container, e.g. `spec.initContainers[1]`.
+    public var path: String { "spec.\(list)[\(index)]" }
+    public var name: String { value["name"]?.string ?? "" }
+    public var image: String { value["image"]?.string ?? "" }
+    public var securityContext: Value { value["securityContext"] ?? .null }
+}
+
+/// What a pod-spec check sees for one pod (or one workload's pod template).
+public struct PodSpecContext: Sendable {
+    public let template: PodTemplate
+    public let index: SnapshotIndex
+
+    public init(template: PodTemplate, index: SnapshotIndex) {
+        self.template = template
+        self.index = index
+    }
+
+    public var spec: Value { template.spec }
+    public var metadata: Value { template.metadata }
+    public var namespace: String? { template.namespace }
+    public var podSecurityContext: Value { spec["securityContext"] ?? .null }
+    public var namespaceLabels: [String: String] { index.namespaceLabels(namespace) }
+
+    /// Every container, init container and ephemeral container, in that order.
+    public var containers: [ContainerRef] {
+        var out: [ContainerRef] = []
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for (i, c) in (spec[list]?.items ?? []).enumerated() { out.append(ContainerRef(list: list, index: i, value: c)) }
+        }
+        return out
+    }
+
+    /// `securityContext.<field>` of the container, falling back to the pod's (the spec's `eff(f)`).
+    public func effective(_ field: String, of container: ContainerRef) -> Value? {
+        if let v = container.securityContext.at(field), !v.isNull { return v }
+        if let v = podSecurityContext.at(field), !v.isNull { return v }
+        return nil
+    }
+
+    /// True when the pod declares `spec.os.name: windows`.
+    public var isWindows: Bool { spec.at("os.name")?.string == "windows" }
+}
+
+/// One problem in one pod spec. `path` is pod-relative (`spec.containers[0].securityContext.privileged`,
+/// `metadata.annotations.x`) and is mapped onto the reported object by the driver.
+public struct Violation: Sendable, Hashable {
+    public var path: String
+    public var observed: String?
+    public var expected: String?
+    public var message: String
+    public var image: String?
+
+    public init(path: String, observed: String? = nil, expected: String? = nil, message: String, image: String? = nil) {
+        self.path = path
+        self.observed = observed
+        self.expected = expected
+        self.message = message
+        self.image = image
+    }
+}
+
+/// An evaluator that judges one pod spec at a time. The shared driver runs it over every top-most
+/// workload and bare pod outside `exempt_namespaces`, folds pods whose results equal their owner's
+/// template into the owner's finding (`pods` counts them), and reports pods that differ on their own.
+public protocol PodSpecEvaluator: Evaluator {
+    func violations(in pod: PodSpecContext, parameters: Parameters) throws(EvaluationError) -> [Violation]
+}
+
+extension PodSpecEvaluator {
+    public func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
+        let parameters = context.parameters
+        var evaluated = 0
+        var findings: [Finding] = []
+        for template in context.index.podTemplates where !parameters.isExempt(template.namespace) {
+            let base = try violations(in: PodSpecContext(template: template, index: context.index), parameters: parameters)
+            evaluated += 1
+            let baseKeys = Set(base.map(Self.comparisonKey))
+            var folded = template.resource.kind == "Pod" ? 1 : 0
+            for pod in template.pods {
+                let own = PodTemplate.ofPod(pod)
+                let result = try violations(in: PodSpecContext(template: own, index: context.index), parameters: parameters)
+                if Set(result.map(Self.comparisonKey)) == baseKeys {
+                    folded += 1
+                } else {
+                    evaluated += 1
+                    findings += result.map { Self.finding($0, on: own, pods: 1) }
+                }
+            }
+            findings += base.map { Self.finding($0, on: template, pods: folded) }
+        }
+        return CheckOutcome(evaluated: evaluated, findings: findings)
+    }
+
+    private static func comparisonKey(_ v: Violation) -> String { v.path + "\u{1}" + (v.observed ?? "") }
+
+    private static func finding(_ v: Violation, on template: PodTemplate, pods: Int) -> Finding {
+        Finding(on: template.resource, path: template.objectPath(v.path), observed: v.observed, expected: v.expected,
+                pods: pods, message: v.message, image: v.image)
+    }
+}

@@ -1,0 +1,133 @@
+/// Where something was read from: the file as given on the command line (or `-` for stdin) and the
+/// 1-based line where it starts.
+public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int?
+
+    public init(file: String, line: Int, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        if let column { return "\(file):\(line):\(column)" }
+        return "\(file):\(line)"
+    }
+
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.file, a.line, a.column ?? 0) < (b.file, b.line, b.column ?? 0)
+    }
+}
+
+/// The identity of an object across inputs and runs: API group, kind, namespace and name.
+/// Two inputs holding the same identity merge (the later wins).
+public struct ResourceID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var group: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+
+    public init(group: String, kind: String, namespace: String?, name: String) {
+        self.group = group
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    /// `Kind namespace/name`, or `Kind name` for cluster-scoped objects.
+    public var description: String {
+        if let namespace { return "\(kind) \(namespace)/\(name)" }
+        return "\(kind) \(name)"
+    }
+
+    public static func < (a: ResourceID, b: ResourceID) -> Bool {
+        (a.namespace ?? "", a.kind, a.name, a.group) < (b.namespace ?? "", b.kind, b.name, b.group)
+    }
+}
+
+/// An owner reference from `metadata.ownerReferences`.
+public struct OwnerReference: Sendable, Hashable {
+    public var apiVersion: String
+    public var kind: String
+    public var name: String
+    public var uid: String
+    public var controller: Bool
+}
+
+/// One Kubernetes object from the inputs. `body` is the whole object as read, minus what no check
+/// may ever need or leak: `managedFields`, the last-applied-configuration annotation, and the values of
+/// Secret `data` / `stringData` (their keys are kept, the values become null).
+public struct Resource: Sendable {
+    public var apiVersion: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+    public var uid: String?
+    public var labels: [String: String]
+    public var annotations: [String: String]
+    public var ownerReferences: [OwnerReference]
+    public var body: Value
+    public var source: SourceLocation
+
+    public init(
+        apiVersion: String, kind: String, namespace: String?, name: String, uid: String?,
+        labels: [String: String], annotations: [String: String], ownerReferences: [OwnerReference],
+        body: Value, source: SourceLocation
+    ) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.labels = labels
+        self.annotations = annotations
+        self.ownerReferences = ownerReferences
+        self.body = body
+        self.source = source
+    }
+
+    /// The API group: `apps` for `apps/v1`, empty for the core group `v1`.
+    public var group: String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+
+    public var id: ResourceID { ResourceID(group: group, kind: kind, namespace: namespace, name: name) }
+
+    /// The `spec` member, or null.
+    public var spec: Value { body["spec"] ?? .null }
+    public var status: Value { body["status"] ?? .null }
+
+    /// The reference written into findings.
+    public var reference: ResourceReference {
+        ResourceReference(apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+    }
+}
+
+/// How findings and reports name a resource.
+public struct ResourceReference: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var apiVersion: String
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+
+    public init(apiVersion: String, kind: String, namespace: String?, name: String) {
+        self.apiVersion = apiVersion
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    public var group: String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+
+    public var id: ResourceID { ResourceID(group: group, kind: kind, namespace: namespace, name: name) }
+
+    public var description: String { id.description }
+
+    public static func < (a: ResourceReference, b: ResourceReference) -> Bool { a.id < b.id }
+}

@@ -1,0 +1,222 @@
+import Foundation
+
+/// The six control statuses. `precedence` orders them: when a control's parts disagree, the first in
+/// `error › not-satisfied › needs-evidence › waived › satisfied › not-applicable` wins.
+public enum ControlStatus: String, Sendable, Hashable, CaseIterable, Comparable {
+    case error
+    case notSatisfied = "not-satisfied"
+    case needsEvidence = "needs-evidence"
+    case waived
+    case satisfied
+    case notApplicable = "not-applicable"
+
+    /// Lower wins.
+    public var precedence: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// Combines parts by precedence; an empty list gives nil.
+    public static func combine(_ parts: [ControlStatus]) -> ControlStatus? { parts.min() }
+
+    public static func < (a: ControlStatus, b: ControlStatus) -> Bool { a.precedence < b.precedence }
+
+    /// The order used for counts and summaries.
+    public static let displayOrder: [ControlStatus] = [.satisfied, .notSatisfied, .waived, .notApplicable, .needsEvidence, .error]
+}
+
+/// One resource (or the cluster, when `resource` is nil) that failed a check, was waived, or could not
+/// be checked. Evaluators produce them with `status` `.fail` or `.error`; the engine applies exceptions.
+public struct Finding: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case fail, waived, error
+    }
+
+    public var check: String
+    public var status: Status
+    public var resource: ResourceReference?
+    public var source: SourceLocation?
+    /// Relative to the reported object, e.g. `spec.template.spec.containers[0].securityContext.privileged`.
+    public var path: String?
+    public var observed: String?
+    public var expected: String?
+    /// Pods affected, for findings on pod-bearing objects.
+    public var pods: Int?
+    public var message: String
+    /// The image reference the finding concerns, for exceptions scoped by image.
+    public var image: String?
+    /// The id of the exception that waives it (or the expired one that no longer does).
+    public var exception: String?
+
+    public init(check: String = "", status: Status = .fail, resource: ResourceReference?, source: SourceLocation?,
+                path: String? = nil, observed: String? = nil, expected: String? = nil, pods: Int? = nil,
+                message: String, image: String? = nil, exception: String? = nil) {
+        self.check = check
+        self.status = status
+        self.resource = resource
+        self.source = source
+        self.path = path
+        self.observed = observed
+        self.expected = expected
+        self.pods = pods
+        self.message = message
+        self.image = image
+        self.exception = exception
+    }
+
+    /// The identity of a finding across runs: check, API group, kind, namespace, name (no line number).
+    public var identity: String {
+        let id = resource?.id
+        return [check, id?.group ?? "", id?.kind ?? "", id?.namespace ?? "", id?.name ?? ""].joined(separator: "|")
+    }
+
+    /// JSON order: check, namespace, kind, name, then path.
+    public static func sortKey(_ f: Finding) -> [String] {
+        [f.check, f.resource?.namespace ?? "", f.resource?.kind ?? "", f.resource?.name ?? "", f.path ?? "", f.message]
+    }
+}
+
+/// The outcome of one check of one control.
+public struct CheckResult: Sendable, Hashable {
+    public var id: String
+    public var evaluator: String
+    public var status: ControlStatus
+    /// How many objects (or pod templates) the check looked at.
+    public var evaluated: Int
+    public var failed: Int
+    /// Why the check did not decide (needs-evidence, not-applicable, error), when it did not.
+    public var reason: String?
+
+    public init(id: String, evaluator: String, status: ControlStatus, evaluated: Int, failed: Int, reason: String? = nil) {
+        self.id = id
+        self.evaluator = evaluator
+        self.status = status
+        self.evaluated = evaluated
+        self.failed = failed
+        self.reason = reason
+    }
+}
+
+/// What an attestation contributed to a control.
+public struct AttestationResult: Sendable, Hashable {
+    public var attestation: Attestation
+    public var expired: Bool
+
+    public init(attestation: Attestation, expired: Bool) {
+        self.attestation = attestation
+        self.expired = expired
+    }
+}
+
+/// The verdict on one control, with everything a report shows about it.
+public struct ControlResult: Sendable, Hashable {
+    public var control: Control
+    public var catalogID: String
+    public var family: ControlFamily
+    /// The severity after the plan's overrides.
+    public var severity: Severity
+    public var status: ControlStatus
+    /// Why the status is what it is, in one sentence (always set for everything but `satisfied`).
+    public var reason: String?
+    public var checks: [CheckResult]
+    /// Sorted by `Finding.sortKey`.
+    public var findings: [Finding]
+    public var attestation: AttestationResult?
+    /// Exceptions of this control that waived at least one finding, or that expired and no longer do.
+    public var exceptions: [PlanException]
+
+    public init(control: Control, catalogID: String, family: ControlFamily, severity: Severity, status: ControlStatus,
+                reason: String?, checks: [CheckResult], findings: [Finding], attestation: AttestationResult?,
+                exceptions: [PlanException]) {
+        self.control = control
+        self.catalogID = catalogID
+        self.family = family
+        self.severity = severity
+        self.status = status
+        self.reason = reason
+        self.checks = checks
+        self.findings = findings
+        self.attestation = attestation
+        self.exceptions = exceptions
+    }
+}
+
+/// Plan hygiene: what the plan says that no longer matches the cluster or the calendar.
+public struct PlanHygiene: Sendable, Hashable {
+    /// Exceptions that matched no finding.
+    public var staleExceptions: [PlanException] = []
+    /// Exceptions past their expiry.
+    public var expiredExceptions: [PlanException] = []
+    /// Valid exceptions that expire within 30 days of the report time.
+    public var expiringSoon: [PlanException] = []
+    public var expiredAttestations: [Attestation] = []
+    public var exclusions: [(catalog: String, exclusion: CatalogSelection.Exclusion)] = []
+
+    public init() {}
+
+    public static func == (a: PlanHygiene, b: PlanHygiene) -> Bool {
+        a.staleExceptions == b.staleExceptions && a.expiredExceptions == b.expiredExceptions
+            && a.expiringSoon == b.expiringSoon && a.expiredAttestations == b.expiredAttestations
+            && a.exclusions.map(\.catalog) == b.exclusions.map(\.catalog)
+            && a.exclusions.map(\.exclusion) == b.exclusions.map(\.exclusion)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(staleExceptions)
+        hasher.combine(expiredExceptions)
+    }
+}
+
+/// The gate's verdict, as exit code and explanation.
+public struct GateResult: Sendable, Hashable {
+    public var exitCode: Int32
+    public var passed: Bool
+    public var summary: String
+    /// Ids of the controls that failed the gate.
+    public var failingControls: [String]
+
+    public init(exitCode: Int32, passed: Bool, summary: String, failingControls: [String]) {
+        self.exitCode = exitCode
+        self.passed = passed
+        self.summary = summary
+        self.failingControls = failingControls
+    }
+}
+
+/// Everything one audit produced, ready for rendering.
+public struct AuditResult: Sendable {
+    public var toolVersion: String
+    public var generatedAt: Date
+    public var snapshotTime: Date?
+    public var plan: SecurityPlan
+    public var catalogs: [Catalog]
+    public var inputs: [InputFile]
+    /// Resource counts by kind, sorted by kind.
+    public var resourceCounts: [(kind: String, count: Int)]
+    /// Catalog order, catalogs in the order given.
+    public var controls: [ControlResult]
+    public var hygiene: PlanHygiene
+    public var diagnostics: [Diagnostic]
+    public var gate: GateResult
+
+    public init(toolVersion: String, generatedAt: Date, snapshotTime: Date?, plan: SecurityPlan, catalogs: [Catalog],
+                inputs: [InputFile], resourceCounts: [(kind: String, count: Int)], controls: [ControlResult],
+                hygiene: PlanHygiene, diagnostics: [Diagnostic], gate: GateResult) {
+        self.toolVersion = toolVersion
+        self.generatedAt = generatedAt
+        self.snapshotTime = snapshotTime
+        self.plan = plan
+        self.catalogs = catalogs
+        self.inputs = inputs
+        self.resourceCounts = resourceCounts
+        self.controls = controls
+        self.hygiene = hygiene
+        self.diagnostics = diagnostics
+        self.gate = gate
+    }
+
+    /// How many controls ended in each status.
+    public var statusCounts: [ControlStatus: Int] {
+        var counts: [ControlStatus: Int] = [:]
+        for status in ControlStatus.allCases { counts[status] = 0 }
+        for c in controls { counts[c.status, default: 0] += 1 }
+        return counts
+    }
+}

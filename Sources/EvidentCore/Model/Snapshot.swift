@@ -1,0 +1,194 @@
+import Foundation
+
+/// The merged objects of every snapshot and policy input, in input order, plus what the loaders noticed.
+public struct Snapshot: Sendable {
+    public var resources: [Resource]
+    /// The newest timestamp found inside the objects (creation, managedFields and status times).
+    public var newestTimestamp: Date?
+    public var diagnostics: [Diagnostic]
+
+    public init(resources: [Resource] = [], newestTimestamp: Date? = nil, diagnostics: [Diagnostic] = []) {
+        self.resources = resources
+        self.newestTimestamp = newestTimestamp
+        self.diagnostics = diagnostics
+    }
+
+    /// Joins several loaded inputs. When the same object (group, kind, namespace, name) appears twice,
+    /// the later one wins and a diagnostic names both places.
+    public static func merging(_ parts: [Snapshot]) -> Snapshot {
+        var merged = Snapshot()
+        var position: [ResourceID: Int] = [:]
+        for part in parts {
+            merged.diagnostics += part.diagnostics
+            if let t = part.newestTimestamp, t > (merged.newestTimestamp ?? .distantPast) { merged.newestTimestamp = t }
+            for resource in part.resources {
+                let id = resource.id
+                if let existing = position[id] {
+                    let earlier = merged.resources[existing].source
+                    merged.diagnostics.append(Diagnostic(
+                        .warning, "\(id) appears again; the copy at \(resource.source) replaces the one at \(earlier)",
+                        at: resource.source))
+                    merged.resources[existing] = resource
+                } else {
+                    position[id] = merged.resources.count
+                    merged.resources.append(resource)
+                }
+            }
+        }
+        return merged
+    }
+}
+
+/// Where a pod spec lives inside an object, and the pods that run it.
+///
+/// Pod-spec checks run once per template of a top-most owner (a Deployment, not its ReplicaSets or
+/// Pods) and once per bare pod; pods whose results match their owner's template are folded into it.
+public struct PodTemplate: Sendable {
+    /// The object reported for this template: the top-most owner present in the inputs, or the pod.
+    public let resource: Resource
+    /// Dotted path from the object to the pod spec: `spec`, `spec.template.spec`, ...
+    public let specPath: String
+    /// Dotted path from the object to the pod metadata: `metadata`, `spec.template.metadata`, ...
+    public let metadataPath: String
+    /// The pod spec.
+    public let spec: Value
+    /// The pod's (or template's) metadata: labels and annotations as the pods get them.
+    public let metadata: Value
+    /// Pods in the inputs that belong to this owner (directly or through a ReplicaSet or Job).
+    public let pods: [Resource]
+
+    public init(resource: Resource, specPath: String, metadataPath: String, spec: Value, metadata: Value,
+                pods: [Resource]) {
+        self.resource = resource
+        self.specPath = specPath
+        self.metadataPath = metadataPath
+        self.spec = spec
+        self.metadata = metadata
+        self.pods = pods
+    }
+
+    public var namespace: String? { resource.namespace }
+    public var labels: [String: String] { metadata["labels"]?.stringMap ?? [:] }
+    public var annotations: [String: String] { metadata["annotations"]?.stringMap ?? [:] }
+
+    /// Maps a pod-relative path (`spec.containers[0]...`, `metadata.annotations...`) onto this object.
+    public func objectPath(_ podPath: String) -> String {
+        if podPath == "spec" || podPath.hasPrefix("spec.") || podPath.hasPrefix("spec[") {
+            return specPath + podPath.dropFirst(4)
+        }
+        if podPath == "metadata" || podPath.hasPrefix("metadata.") {
+            return metadataPath + podPath.dropFirst(8)
+        }
+        return podPath
+    }
+
+    /// The template of a single pod of this owner, so that its results can be compared with the owner's.
+    public static func ofPod(_ pod: Resource) -> PodTemplate {
+        PodTemplate(resource: pod, specPath: "spec", metadataPath: "metadata", spec: pod.spec, metadata: pod.body["metadata"] ?? .null, pods: [pod])
+    }
+}
+
+/// Read-only indexes over a snapshot, built once and shared by every evaluator.
+public final class SnapshotIndex: Sendable {
+    /// The kinds that carry a pod spec, with the path to it and to its metadata.
+    public static let workloadKinds: [String: (spec: String, metadata: String)] = [
+        "Pod": ("spec", "metadata"),
+        "Deployment": ("spec.template.spec", "spec.template.metadata"),
+        "ReplicaSet": ("spec.template.spec", "spec.template.metadata"),
+        "StatefulSet": ("spec.template.spec", "spec.template.metadata"),
+        "DaemonSet": ("spec.template.spec", "spec.template.metadata"),
+        "Job": ("spec.template.spec", "spec.template.metadata"),
+        "ReplicationController": ("spec.template.spec", "spec.template.metadata"),
+        "CronJob": ("spec.jobTemplate.spec.template.spec", "spec.jobTemplate.spec.template.metadata"),
+    ]
+
+    public let snapshot: Snapshot
+    public let resources: [Resource]
+    public let byKind: [String: [Resource]]
+    public let namespaces: [String: Resource]
+    public let nodes: [String: Resource]
+    /// Every pod-spec holder to evaluate: top-most owners and pods without an owner in the inputs.
+    public let podTemplates: [PodTemplate]
+    /// All pods, each with its top-most owner present in the inputs (nil for bare pods).
+    public let pods: [Resource]
+
+    public init(_ snapshot: Snapshot) {
+        self.snapshot = snapshot
+        self.resources = snapshot.resources
+        var byKind: [String: [Resource]] = [:]
+        for r in snapshot.resources { byKind[r.kind, default: []].append(r) }
+        self.byKind = byKind
+        var namespaces: [String: Resource] = [:]
+        for ns in byKind["Namespace"] ?? [] { namespaces[ns.name] = ns }
+        self.namespaces = namespaces
+        var nodes: [String: Resource] = [:]
+        for n in byKind["Node"] ?? [] { nodes[n.name] = n }
+        self.nodes = nodes
+        self.pods = byKind["Pod"] ?? []
+
+        // Owner lookup by uid, falling back to kind/namespace/name (manifests often lack uids).
+        var byUID: [String: Resource] = [:]
+        var byName: [String: Resource] = [:]
+        for r in snapshot.resources where Self.workloadKinds[r.kind] != nil {
+            if let uid = r.uid { byUID[uid] = r }
+            byName[Self.nameKey(r.kind, r.namespace, r.name)] = r
+        }
+        func owner(of r: Resource) -> Resource? {
+            let refs = r.ownerReferences
+            guard let ref = refs.first(where: \.controller) ?? refs.first else { return nil }
+            if !ref.uid.isEmpty, let o = byUID[ref.uid] { return o }
+            return byName[Self.nameKey(ref.kind, r.namespace, ref.name)]
+        }
+        func topOwner(of r: Resource) -> Resource? {
+            var current = r
+            var top: Resource?
+            var seen: Set<String> = []
+            while let o = owner(of: current) {
+                let key = Self.nameKey(o.kind, o.namespace, o.name)
+                if !seen.insert(key).inserted { break }  // an ownership cycle in hostile input
+                top = o
+                current = o
+            }
+            return top
+        }
+        var podsByOwner: [String: [Resource]] = [:]
+        var templates: [PodTemplate] = []
+        var topLevel: [Resource] = []
+        for r in snapshot.resources where Self.workloadKinds[r.kind] != nil {
+            if let top = topOwner(of: r) {
+                if r.kind == "Pod" { podsByOwner[Self.nameKey(top.kind, top.namespace, top.name), default: []].append(r) }
+            } else {
+                topLevel.append(r)
+            }
+        }
+        for r in topLevel {
+            guard let paths = Self.workloadKinds[r.kind] else { continue }
+            let pods = r.kind == "Pod" ? [] : podsByOwner[Self.nameKey(r.kind, r.namespace, r.name)] ?? []
+            templates.append(PodTemplate(
+                resource: r, specPath: paths.spec, metadataPath: paths.metadata, spec: r.body.at(paths.spec) ?? .null,
+                metadata: r.body.at(paths.metadata) ?? .null, pods: pods))
+        }
+        self.podTemplates = templates
+    }
+
+    private static func nameKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
+        "\(kind)\u{1}\(namespace ?? "")\u{1}\(name)"
+    }
+
+    /// Objects of one kind, in input order.
+    public func resources(ofKind kind: String) -> [Resource] { byKind[kind] ?? [] }
+
+    /// Whether the inputs hold at least one object of `kind`.
+    public func has(kind: String) -> Bool { !(byKind[kind]?.isEmpty ?? true) }
+
+    /// The labels of a namespace, or empty when the namespace object is not in the inputs.
+    public func namespaceLabels(_ name: String?) -> [String: String] {
+        guard let name else { return [:] }
+        return namespaces[name]?.labels ?? [:]
+    }
+
+    /// Namespaces that hold at least one pod or pod-bearing workload, sorted.
+    public var namespacesWithWorkloads: [String] {
+        Set(podTemplates.compactMap(\.namespace)).sorted()
+    }
+}

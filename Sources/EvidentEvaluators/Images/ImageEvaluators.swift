@@ -1,0 +1,6 @@
+import EvidentCore
+
+/// The evaluators of this folder, one file each.
+enum ImageEvaluators {
+    static let all: [any Evaluator.Type] = []
+}
