@@ -220,3 +220,28 @@ public struct AuditResult: Sendable {
         return counts
     }
 }
+
+extension AuditResult {
+    /// Not-satisfied and error controls, most severe first, then in catalog order.
+    public var deviations: [ControlResult] {
+        controls.enumerated()
+            .filter { $0.element.status == .notSatisfied || $0.element.status == .error }
+            .sorted { ($1.element.severity, $0.offset) < ($0.element.severity, $1.offset) }
+            .map(\.element)
+    }
+
+    /// One sentence for the first screen: "12 of 24 controls deviate from the plan; 3 are high severity or above."
+    public var verdictSentence: String {
+        let inScope = controls.filter { $0.status != .notApplicable }.count
+        let deviating = controls.filter { $0.status == .notSatisfied }.count
+        let high = controls.filter { $0.status == .notSatisfied && $0.severity >= .high }.count
+        let errors = controls.filter { $0.status == .error }.count
+        var sentence = deviating == 0
+            ? "No control deviates from the plan (\(inScope) of \(controls.count) controls assessed)"
+            : "\(deviating) of \(inScope) assessed controls deviate from the plan; \(high) \(high == 1 ? "is" : "are") high severity or above"
+        if errors > 0 { sentence += "; \(errors) could not be evaluated" }
+        let missing = controls.filter { $0.status == .needsEvidence }.count
+        if missing > 0 { sentence += "; \(missing) need\(missing == 1 ? "s" : "") evidence" }
+        return sentence + "."
+    }
+}

@@ -1,0 +1,350 @@
+import Foundation
+
+/// The gate's settings: which statuses fail it, from which severity up.
+public struct GatePolicy: Sendable, Hashable {
+    public var failOn: Set<ControlStatus>
+    public var minimumSeverity: Severity
+
+    public init(failOn: Set<ControlStatus> = [.notSatisfied], minimumSeverity: Severity = .low) {
+        self.failOn = failOn
+        self.minimumSeverity = minimumSeverity
+    }
+
+    /// Exit 3 when any control is `error` (the result cannot be trusted); else 1 when a control at or above
+    /// the severity threshold ends in a failing status; else 0.
+    public func judge(_ controls: [ControlResult]) -> GateResult {
+        let errors = controls.filter { $0.status == .error }.map(\.control.id)
+        let failing = controls.filter { failOn.contains($0.status) && $0.severity >= minimumSeverity }.map(\.control.id)
+        let statuses = failOn.sorted().map(\.rawValue).joined(separator: ", ")
+        if !errors.isEmpty {
+            return GateResult(exitCode: 3, passed: false,
+                              summary: "\(errors.count) control(s) could not be evaluated (error); the result cannot be trusted",
+                              failingControls: errors + failing.filter { !errors.contains($0) })
+        }
+        if !failing.isEmpty {
+            return GateResult(exitCode: 1, passed: false,
+                              summary: "gate failed: \(failing.count) control(s) at \(minimumSeverity.rawValue) severity or above are \(statuses)",
+                              failingControls: failing)
+        }
+        return GateResult(exitCode: 0, passed: true,
+                          summary: "gate passed: no control at \(minimumSeverity.rawValue) severity or above is \(statuses)",
+                          failingControls: [])
+    }
+}
+
+/// Settings of one audit run.
+public struct AuditOptions: Sendable {
+    public var now: Date
+    public var snapshotTime: Date?
+    public var gate: GatePolicy
+    public var toolVersion: String
+
+    public init(now: Date, snapshotTime: Date? = nil, gate: GatePolicy = GatePolicy(), toolVersion: String) {
+        self.now = now
+        self.snapshotTime = snapshotTime
+        self.gate = gate
+        self.toolVersion = toolVersion
+    }
+}
+
+/// Runs every check of every control in scope and applies the plan: exceptions, attestations, exclusions,
+/// severity overrides, the status precedence and the gate. Works on in-memory values only.
+public struct AuditEngine: Sendable {
+    public let registry: EvaluatorRegistry
+
+    public init(registry: EvaluatorRegistry) { self.registry = registry }
+
+    /// One check to run: the evaluator with its resolved parameters. Identical jobs run once.
+    struct Job: Hashable {
+        let evaluator: String
+        let parameters: Parameters
+    }
+
+    enum JobResult: Sendable {
+        case outcome(CheckOutcome)
+        case failed(String)
+    }
+
+    public func run(snapshot index: SnapshotIndex, plan: SecurityPlan, catalogs: [Catalog], inputs: [InputFile],
+                    options: AuditOptions) -> AuditResult {
+        let definitions = catalogs.flatMap(\.parameters)
+        var baseParameters: [String: Value] = [:]
+        for d in definitions.reversed() { if let v = d.defaultValue { baseParameters[d.id] = v } }
+        baseParameters.merge(plan.parameters) { _, planValue in planValue }
+        let excluded = Dictionary(plan.catalogs.flatMap(\.exclusions).map { ($0.control, $0) }) { a, _ in a }
+
+        // Collect the distinct jobs, then run them across cores.
+        var jobs: [Job] = []
+        var jobIndex: [Job: Int] = [:]
+        for catalog in catalogs {
+            for control in catalog.controls where excluded[control.id] == nil {
+                for check in control.checks {
+                    let job = Job(evaluator: check.evaluator, parameters: Parameters(baseParameters.merging(check.arguments) { $1 }))
+                    if jobIndex[job] == nil {
+                        jobIndex[job] = jobs.count
+                        jobs.append(job)
+                    }
+                }
+            }
+        }
+        let results = runJobs(jobs, index: index, now: options.now)
+
+        var controls: [ControlResult] = []
+        var matchedExceptions: Set<String> = []
+        for catalog in catalogs {
+            for family in catalog.families {
+                for control in family.controls {
+                    let severity = plan.severityOverrides[control.id] ?? control.severity
+                    if let exclusion = excluded[control.id] {
+                        controls.append(ControlResult(
+                            control: control, catalogID: catalog.id, family: family, severity: severity,
+                            status: .notApplicable, reason: "excluded by the plan: \(exclusion.reason)", checks: [],
+                            findings: [], attestation: nil, exceptions: []))
+                        continue
+                    }
+                    var checkResults: [CheckResult] = []
+                    var findings: [Finding] = []
+                    var reasons: [ControlStatus: String] = [:]
+                    var usedExceptions: [PlanException] = []
+                    let exceptions = plan.exceptions.filter { $0.control == control.id }
+                    for check in control.checks {
+                        let job = Job(evaluator: check.evaluator,
+                                      parameters: Parameters(baseParameters.merging(check.arguments) { $1 }))
+                        let result = results[jobIndex[job] ?? 0]
+                        let (checkResult, checkFindings) = Self.judge(check, result, exceptions: exceptions, now: options.now,
+                                                                      matched: &matchedExceptions, used: &usedExceptions)
+                        checkResults.append(checkResult)
+                        findings += checkFindings
+                        if let reason = checkResult.reason, reasons[checkResult.status] == nil {
+                            reasons[checkResult.status] = reason
+                        }
+                    }
+                    var parts = checkResults.map(\.status)
+                    var attestationResult: AttestationResult?
+                    if control.mode != .automated {
+                        let attestation = plan.attestations.last { $0.control == control.id }
+                        let (status, reason) = Self.attestationPart(attestation, mode: control.mode, now: options.now)
+                        if let attestation {
+                            attestationResult = AttestationResult(attestation: attestation,
+                                                                  expired: attestation.expires?.hasPassed(at: options.now) ?? false)
+                        }
+                        parts.append(status)
+                        if let reason, reasons[status] == nil { reasons[status] = reason }
+                    }
+                    let status = ControlStatus.combine(parts) ?? .needsEvidence
+                    findings.sort { Finding.sortKey($0).lexicographicallyPrecedes(Finding.sortKey($1)) }
+                    let uniqueExceptions = usedExceptions.reduce(into: [PlanException]()) { list, e in
+                        if !list.contains(where: { $0.id == e.id }) { list.append(e) }
+                    }
+                    controls.append(ControlResult(
+                        control: control, catalogID: catalog.id, family: family, severity: severity, status: status,
+                        reason: status == .satisfied ? reasons[.satisfied] : reasons[status] ?? Self.defaultReason(status),
+                        checks: checkResults, findings: findings, attestation: attestationResult,
+                        exceptions: uniqueExceptions))
+                }
+            }
+        }
+
+        var hygiene = PlanHygiene()
+        hygiene.staleExceptions = plan.exceptions.filter { !matchedExceptions.contains($0.id) }
+        hygiene.expiredExceptions = plan.exceptions.filter { $0.expires.hasPassed(at: options.now) }
+        hygiene.expiringSoon = plan.exceptions.filter {
+            !$0.expires.hasPassed(at: options.now) && $0.expires.endOfDay.timeIntervalSince(options.now) <= 30 * 86_400
+        }
+        hygiene.expiredAttestations = plan.attestations.filter { $0.expires?.hasPassed(at: options.now) ?? false }
+        hygiene.exclusions = plan.catalogs.flatMap { s in s.exclusions.map { (catalog: s.reference, exclusion: $0) } }
+
+        var diagnostics = index.snapshot.diagnostics
+        for e in hygiene.staleExceptions {
+            diagnostics.append(Diagnostic(.warning, "exception \(e.id) (\(e.control), \(e.scope.description)) matches no finding: it is stale",
+                                          at: e.source))
+        }
+        var counts: [String: Int] = [:]
+        for r in index.resources { counts[r.kind, default: 0] += 1 }
+
+        return AuditResult(
+            toolVersion: options.toolVersion, generatedAt: options.now,
+            snapshotTime: options.snapshotTime ?? index.snapshot.newestTimestamp, plan: plan, catalogs: catalogs,
+            inputs: inputs, resourceCounts: counts.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
+            controls: controls, hygiene: hygiene, diagnostics: diagnostics.sorted(),
+            gate: options.gate.judge(controls))
+    }
+
+    private func runJobs(_ jobs: [Job], index: SnapshotIndex, now: Date) -> [JobResult] {
+        let box = ResultBox(count: jobs.count)
+        let registry = self.registry
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            let job = jobs[i]
+            let result: JobResult
+            if let type = registry[job.evaluator] {
+                result = Self.execute(type, parameters: job.parameters, index: index, now: now)
+            } else {
+                result = .failed("no evaluator '\(job.evaluator)' is registered")
+            }
+            box.set(i, result)
+        }
+        return box.values
+    }
+
+    static func execute(_ type: any Evaluator.Type, parameters: Parameters, index: SnapshotIndex, now: Date) -> JobResult {
+        let descriptor = type.descriptor
+        for kind in descriptor.requiredKinds where !index.has(kind: kind) {
+            return .outcome(.needsEvidence("the inputs hold no \(kind) objects; every cluster has them, so they were probably not collected (add them to the snapshot)"))
+        }
+        for p in descriptor.parameters where p.required && parameters[p.name] == nil {
+            return .outcome(.needsEvidence("parameter '\(p.name)' has no value: set it in the plan (\(p.description))"))
+        }
+        do {
+            return .outcome(try type.init().evaluate(EvaluationContext(index: index, parameters: parameters, now: now)))
+        } catch {
+            return .failed(error.message)
+        }
+    }
+
+    /// Applies exceptions to one check's findings and decides the check's status.
+    static func judge(_ check: CheckDefinition, _ result: JobResult, exceptions: [PlanException], now: Date,
+                      matched: inout Set<String>, used: inout [PlanException]) -> (CheckResult, [Finding]) {
+        let outcome: CheckOutcome
+        switch result {
+        case .failed(let message):
+            return (CheckResult(id: check.id, evaluator: check.evaluator, status: .error, evaluated: 0, failed: 0,
+                                reason: "check \(check.id) could not run: \(message)"), [])
+        case .outcome(let o):
+            outcome = o
+        }
+        switch outcome.verdict {
+        case .needsEvidence(let reason):
+            return (CheckResult(id: check.id, evaluator: check.evaluator, status: .needsEvidence, evaluated: 0, failed: 0,
+                                reason: "check \(check.id): \(reason)"), [])
+        case .notApplicable(let reason):
+            return (CheckResult(id: check.id, evaluator: check.evaluator, status: .notApplicable, evaluated: 0, failed: 0,
+                                reason: "check \(check.id): \(reason)"), [])
+        case .ran:
+            break
+        }
+        var findings: [Finding] = []
+        var failedResources: Set<String> = []
+        var open = 0, waived = 0, errors = 0
+        for var finding in outcome.findings {
+            finding.check = check.id
+            if finding.status == .fail {
+                let matching = exceptions.filter { matches($0, finding) }
+                for e in matching { matched.insert(e.id) }
+                if let valid = matching.first(where: { !$0.expires.hasPassed(at: now) }) {
+                    finding.status = .waived
+                    finding.exception = valid.id
+                    used.append(valid)
+                    waived += 1
+                } else {
+                    if let expired = matching.first {
+                        finding.exception = expired.id
+                        finding.message += " (exception \(expired.id) expired on \(expired.expires))"
+                        used.append(expired)
+                    }
+                    open += 1
+                }
+            } else if finding.status == .error {
+                errors += 1
+            }
+            failedResources.insert(finding.resource?.description ?? "cluster")
+            findings.append(finding)
+        }
+        let status: ControlStatus
+        let reason: String?
+        if errors > 0 {
+            status = .error
+            reason = "check \(check.id) could not evaluate \(errors) resource(s)"
+        } else if open > 0 {
+            status = .notSatisfied
+            reason = "check \(check.id): \(failedResources.count) resource(s) deviate"
+        } else if waived > 0 {
+            status = .waived
+            reason = "check \(check.id): every deviation (\(waived)) is covered by a valid exception"
+        } else if outcome.evaluated == 0 {
+            status = .notApplicable
+            reason = "check \(check.id): nothing in scope to check"
+        } else {
+            status = .satisfied
+            reason = nil
+        }
+        return (CheckResult(id: check.id, evaluator: check.evaluator, status: status, evaluated: outcome.evaluated,
+                            failed: failedResources.count, reason: reason), findings)
+    }
+
+    /// Whether an exception's scope covers a finding: every field it names must match.
+    static func matches(_ e: PlanException, _ f: Finding) -> Bool {
+        let scope = e.scope
+        if let ns = scope.namespace, f.resource?.namespace != ns { return false }
+        if let kind = scope.kind, f.resource?.kind != kind { return false }
+        if let name = scope.name, f.resource?.name != name { return false }
+        if let check = scope.check, f.check != check { return false }
+        if let pattern = scope.image {
+            guard let image = f.image, Glob.matches(pattern, image) else { return false }
+        }
+        return true
+    }
+
+    /// The status an attestation contributes to a partial or manual control.
+    static func attestationPart(_ a: Attestation?, mode: AssessmentMode, now: Date) -> (ControlStatus, String?) {
+        guard let a else {
+            let what = mode == .manual ? "this manual control" : "the procedural part of this control"
+            return (.needsEvidence, "no attestation covers \(what): add one to the plan")
+        }
+        if let expires = a.expires, expires.hasPassed(at: now) {
+            return (.notSatisfied, "the attestation by \(a.attestedBy) expired on \(expires): a lapsed commitment is a deviation")
+        }
+        switch a.status {
+        case .satisfied: return (.satisfied, nil)
+        case .notSatisfied: return (.notSatisfied, "attested as not satisfied by \(a.attestedBy) on \(a.date)")
+        }
+    }
+
+    static func defaultReason(_ status: ControlStatus) -> String? {
+        switch status {
+        case .notApplicable: return "nothing in scope to check"
+        case .needsEvidence: return "evidence is missing"
+        default: return nil
+        }
+    }
+}
+
+/// Results written from concurrent workers, each to its own slot.
+private final class ResultBox: @unchecked Sendable {
+    private var storage: [AuditEngine.JobResult]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: .failed("not run"), count: count) }
+
+    func set(_ i: Int, _ value: AuditEngine.JobResult) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [AuditEngine.JobResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}
+
+/// Shell-style globs: `*` any run of characters, `?` one character.
+public enum Glob {
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern), t = Array(text)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+                pi += 1; ti += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}

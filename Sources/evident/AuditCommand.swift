@@ -1,0 +1,152 @@
+import ArgumentParser
+import EvidentCore
+import EvidentEvaluators
+import EvidentReport
+import Foundation
+
+/// `evident audit`: load → evaluate → render, then the gate decides the exit code.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Audit a cluster snapshot against the catalogs and your security plan, and write the reports.",
+        discussion: """
+            SNAPSHOT is what `kubectl get <kinds> -A -o json` (or -o yaml) prints, plain manifests (multi-document
+            YAML), a folder of them (read recursively), or `-` for stdin. Several inputs join one set of objects;
+            when an object appears twice, the later input wins.
+
+            Reports go to --output: report.html, report.md, junit.xml and results.json. They are written
+            completely or not at all; a failed run never replaces good reports with half-written ones.
+
+            EXIT CODES
+              0  the gate passed
+              1  the gate failed: a control at or above --fail-on-severity ended in a --fail-on status
+              2  the invocation or an input was invalid (nothing was evaluated), or reports could not be written
+              3  some control ended in `error`: the result cannot be trusted (3 wins over 1)
+            Reports are still written for 1 and 3.
+
+            EXAMPLES
+              evident audit --example
+              kubectl get $(evident audit --print-kinds) -A -o json > snapshot.json
+              evident audit snapshot.json --plan plan.yaml --fail-on-severity high
+              evident audit manifests/ --format junit,json --output build/evidence
+            """
+    )
+
+    static let statusList = ControlStatus.allCases.map(\.rawValue).joined(separator: ", ")
+
+    @Argument(help: ArgumentHelp("Snapshot files or folders, or - for stdin.", valueName: "snapshot"))
+    var snapshots: [String] = []
+
+    @OptionGroup var scope: ScopeOptions
+
+    @Option(name: .long, help: ArgumentHelp("Image-scan results (Trivy or Grype JSON); recorded, evaluated in a later release.", valueName: "file"))
+    var scan: [String] = []
+
+    @Flag(name: .long, help: "Audit the built-in example snapshot with the built-in example plan.")
+    var example = false
+
+    @Flag(name: .long, help: "Print the kinds to collect with kubectl (comma-separated) and exit.")
+    var printKinds = false
+
+    @Option(name: .long, help: ArgumentHelp("Reports to write: html, markdown, junit, json, or all.", valueName: "list"))
+    var format: String = "html,markdown,junit,json"
+
+    @Option(name: [.short, .long], help: ArgumentHelp("The folder for the reports.", valueName: "dir"))
+    var output: String = "evident-report"
+
+    @Option(name: .long, help: ArgumentHelp("Only controls at or above this severity fail the gate: low, medium, high, critical.", valueName: "severity"))
+    var failOnSeverity: Severity = .low
+
+    @Option(name: .long, help: ArgumentHelp("Statuses that fail the gate, comma-separated (\(statusList)).", valueName: "statuses"))
+    var failOn: String = "not-satisfied"
+
+    @Option(name: .long, help: ArgumentHelp("The report clock (RFC 3339); expiries are judged against it. Default: SOURCE_DATE_EPOCH, else now.", valueName: "time"))
+    var now: String?
+
+    @Option(name: .long, help: ArgumentHelp("When the snapshot was taken (RFC 3339). Default: the newest time inside the snapshot.", valueName: "time"))
+    var snapshotTime: String?
+
+    @Option(name: .long, help: ArgumentHelp("Your own HTML template (Mustache) instead of the built-in one.", valueName: "file"))
+    var htmlTemplate: String?
+
+    @Option(name: .long, help: ArgumentHelp("Your own Markdown template (Mustache) instead of the built-in one.", valueName: "file"))
+    var markdownTemplate: String?
+
+    @Option(name: .long, help: ArgumentHelp("The most characters report.md may have (tickets cap comments).", valueName: "n"))
+    var markdownBudget: Int = 30_000
+
+    @Option(name: .long, help: ArgumentHelp("The most evidence rows per control in HTML (the JSON has all).", valueName: "n"))
+    var maxRows: Int = 50
+
+    @Flag(name: .long, help: "Print only the gate line.")
+    var quiet = false
+
+    func validate() throws {
+        if !example && snapshots.isEmpty && !printKinds {
+            throw ValidationError("give a snapshot (file, folder or -), or --example to audit the built-in example")
+        }
+        if example && !snapshots.isEmpty { throw ValidationError("--example uses the built-in snapshot; drop the snapshot arguments") }
+        if example && scope.plan != nil { throw ValidationError("--example uses the built-in plan; drop --plan") }
+        if markdownBudget < 2_000 { throw ValidationError("--markdown-budget must be at least 2000") }
+        if maxRows < 1 { throw ValidationError("--max-rows must be at least 1") }
+    }
+
+    func run() throws {
+        if printKinds {
+            print(SnapshotKinds.kubectlList)
+            return
+        }
+        let progress = Progress(quiet: quiet)
+        defer { progress.finish() }
+        let formats = try ReportFormat.parse(format)
+        let failOnStatuses = try Self.parseStatuses(failOn)
+        let clock = try OptionValues.now(now)
+        let taken = try snapshotTime.map { text throws(CLIError) in try OptionValues.time(text, option: "--snapshot-time") }
+        let registry = BuiltinEvaluators.registry
+
+        // Load.
+        progress.update("loading catalogs and plan")
+        let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, example: example, registry: registry)
+        var (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, progress: progress)
+        var inputs = snapshotInputs + scope.inputs
+        for path in scan {
+            let data = try Inputs.read(path)
+            inputs.append(InputFile(path: path, role: .scan, sha256: Digest.sha256(data), bytes: data.count))
+            snapshot.diagnostics.append(Diagnostic(.warning, "image-scan results are recorded but not evaluated by this release",
+                                                   at: SourceLocation(file: path, line: 1)))
+        }
+        let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
+        inputs += templates.inputs
+
+        // Evaluate.
+        progress.update("evaluating \(snapshot.resources.count) objects")
+        let index = SnapshotIndex(snapshot)
+        let options = AuditOptions(now: clock, snapshotTime: taken,
+                                   gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
+                                   toolVersion: Evident.version)
+        let result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
+                                                         inputs: inputs, options: options)
+
+        // Render and write.
+        progress.update("writing reports")
+        let reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
+                                          markdownBudget: markdownBudget, maxRowsPerControl: maxRows)
+        let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
+        progress.finish()
+
+        Summary.print(result, reports: written, quiet: quiet)
+        if result.gate.exitCode != 0 { throw ExitCode(result.gate.exitCode) }
+    }
+
+    static func parseStatuses(_ text: String) throws(CLIError) -> Set<ControlStatus> {
+        var statuses: Set<ControlStatus> = []
+        for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !word.isEmpty {
+            guard let status = ControlStatus(rawValue: word) else {
+                throw .invalid("--fail-on: unknown status '\(word)'; statuses: \(statusList)")
+            }
+            statuses.insert(status)
+        }
+        guard !statuses.isEmpty else { throw .invalid("--fail-on needs at least one status") }
+        return statuses
+    }
+}

@@ -1,0 +1,95 @@
+import EvidentCore
+import EvidentReport
+import Foundation
+
+/// The report formats and their file names in the output folder.
+enum ReportFormat: String, CaseIterable {
+    case html, markdown, junit, json
+
+    var fileName: String {
+        switch self {
+        case .html: return "report.html"
+        case .markdown: return "report.md"
+        case .junit: return "junit.xml"
+        case .json: return "results.json"
+        }
+    }
+
+    static func parse(_ text: String) throws(CLIError) -> [ReportFormat] {
+        var formats: [ReportFormat] = []
+        for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
+            if word == "all" { return allCases }
+            let aliases = ["md": "markdown", "xml": "junit", "htm": "html"]
+            guard let format = ReportFormat(rawValue: aliases[word] ?? word) else {
+                throw .invalid("--format: unknown format '\(word)'; formats: html, markdown, junit, json, all")
+            }
+            if !formats.contains(format) { formats.append(format) }
+        }
+        guard !formats.isEmpty else { throw .invalid("--format needs at least one format") }
+        return formats
+    }
+}
+
+/// The HTML and Markdown templates: the built-in ones, or the user's.
+struct ReportTemplates {
+    var html: String
+    var markdown: String
+    var inputs: [InputFile]
+
+    static func load(html: String?, markdown: String?) throws(CLIError) -> ReportTemplates {
+        var inputs: [InputFile] = []
+        func template(_ path: String?, builtin: String) throws(CLIError) -> String {
+            guard let path else { return try BuiltinResources.file(builtin) }
+            let data = try Inputs.read(path)
+            inputs.append(InputFile(path: path, role: .policy, sha256: Digest.sha256(data), bytes: data.count))
+            return try Inputs.text(data, path: path)
+        }
+        let h = try template(html, builtin: BuiltinResources.htmlTemplatePath)
+        let m = try template(markdown, builtin: BuiltinResources.markdownTemplatePath)
+        return ReportTemplates(html: h, markdown: m, inputs: inputs)
+    }
+}
+
+/// Renders every report first, then moves them into place: a failure leaves earlier reports untouched.
+enum ReportWriter {
+    static func write(_ result: AuditResult, formats: [ReportFormat], options: ReportOptions,
+                      to folder: String) throws(CLIError) -> [String] {
+        var rendered: [(ReportFormat, String)] = []
+        for format in formats {
+            do {
+                switch format {
+                case .html: rendered.append((format, try ReportRenderer.html(result, options: options)))
+                case .markdown: rendered.append((format, try ReportRenderer.markdown(result, options: options)))
+                case .junit: rendered.append((format, ReportRenderer.junit(result, options: options)))
+                case .json: rendered.append((format, ReportRenderer.json(result, options: options)))
+                }
+            } catch {
+                throw .invalid("cannot render the \(format.rawValue) report: \(error)")
+            }
+        }
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .invalid("cannot create the output folder \(folder): \(error.localizedDescription)")
+        }
+        var staged: [(temp: String, final: String)] = []
+        for (format, text) in rendered {
+            let final = (folder as NSString).appendingPathComponent(format.fileName)
+            let temp = (folder as NSString).appendingPathComponent(".\(format.fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
+            guard fm.createFile(atPath: temp, contents: Data(text.utf8)) else {
+                for s in staged { try? fm.removeItem(atPath: s.temp) }
+                throw .invalid("cannot write \(temp): check that \(folder) is writable")
+            }
+            staged.append((temp, final))
+        }
+        var written: [String] = []
+        for s in staged {
+            if rename(s.temp, s.final) != 0 {
+                throw .invalid("cannot move the report into place at \(s.final): \(String(cString: strerror(errno)))")
+            }
+            written.append(s.final)
+        }
+        return written
+    }
+}
