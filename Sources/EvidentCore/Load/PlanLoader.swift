@@ -162,7 +162,7 @@ public enum PlanLoader {
                                    image: try sm.optionalString("image"))
         for (key, value) in [("namespace", scope.namespace), ("name", scope.name), ("kind", scope.kind)] {
             if let value, value.contains("*") {
-                throw try sm.require(key).fail("exception \(id): scope.\(key) must name one object, not a pattern", word: value,
+                throw try sm.require(key).fail("exception \(id): scope.\(key) '\(value)' must name one object, not a pattern", word: value,
                                                 hint: "only scope.image takes a glob; write one exception per object")
             }
         }

@@ -45,6 +45,10 @@ enum YAMLReader {
                  .composer(let context, let problem, let mark, _):
                 let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
                 return LoadError("invalid YAML: \(what)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let key = duplicates.first ?? ""
+                return LoadError("duplicate key '\(key)'", at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                                 word: key, hint: "each key may appear once in a mapping")
             case .reader(let problem, _, _, _):
                 return LoadError("unreadable input: \(problem)", at: SourceLocation(file: file, line: 1),
                                  hint: "inputs must be UTF-8 text")

@@ -1,0 +1,202 @@
+@testable import EvidentCore
+import Foundation
+import Testing
+
+@Suite("Snapshot loader")
+struct SnapshotLoaderTests {
+    func load(_ text: String, path: String = "s.yaml") throws -> Snapshot {
+        try SnapshotLoader.load(Data(text.utf8), path: path)
+    }
+
+    @Test func kubectlJSONListKeepsItemLines() throws {
+        let json = """
+            {
+              "apiVersion": "v1",
+              "kind": "List",
+              "items": [
+                {
+                  "apiVersion": "v1", "kind": "Namespace",
+                  "metadata": {"name": "a", "creationTimestamp": "2026-01-01T00:00:00Z"}
+                },
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "a",
+                  "managedFields": [{"time": "2026-03-04T05:06:07Z"}]}}
+              ]
+            }
+            """
+        let s = try load(json, path: "list.json")
+        #expect(s.resources.map(\.id.description) == ["Namespace a", "Deployment a/web"])
+        #expect(s.resources.map(\.source.line) == [5, 9])
+        #expect(s.resources[1].body.at("metadata.managedFields") == nil)
+        #expect(s.newestTimestamp == Timestamp.parse("2026-03-04T05:06:07Z"))
+    }
+
+    @Test func multiDocumentYAMLAndYAMLLists() throws {
+        let yaml = """
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: a}
+            ---
+            # a comment
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: v1
+              kind: ConfigMap
+              metadata: {name: c, namespace: a}
+            - apiVersion: v1
+              kind: ServiceAccount
+              metadata: {name: s}
+            ---
+            """
+        let s = try load(yaml)
+        #expect(s.resources.map(\.id.description) == ["Namespace a", "ConfigMap a/c", "ServiceAccount default/s"])
+        #expect(s.resources.map(\.source.line) == [1, 9, 12])
+    }
+
+    @Test func scalarsResolveLikeKubernetes() throws {
+        let s = try load("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec: {hostNetwork: true, priority: 10, label: "true", ratio: 1.5, nothing: ~}
+            """)
+        let spec = s.resources[0].spec
+        #expect(spec["hostNetwork"] == .bool(true))
+        #expect(spec["priority"] == .int(10))
+        #expect(spec["label"] == .string("true"))
+        #expect(spec["ratio"] == .double(1.5))
+        #expect(spec["nothing"] == .null)
+    }
+
+    @Test func secretValuesAndLastAppliedNeverLoad() throws {
+        let s = try load("""
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: db
+              namespace: a
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"c2VjcmV0"}}'
+                team: payments
+            data: {password: c2VjcmV0}
+            stringData: {token: plain-secret}
+            """)
+        let secret = s.resources[0]
+        #expect(secret.body["data"] == .map(["password": .null]))
+        #expect(secret.body["stringData"] == .map(["token": .null]))
+        #expect(secret.annotations == ["team": "payments"])
+        #expect(secret.body.at("metadata.annotations") == .map(["team": .string("payments")]))
+    }
+
+    @Test func ownerReferencesAndDefaultNamespace() throws {
+        let s = try load("""
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web-1
+              ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, uid: u1, controller: true}]
+            """)
+        #expect(s.resources[0].namespace == "default")
+        #expect(s.resources[0].ownerReferences.first?.kind == "ReplicaSet")
+        #expect(s.resources[0].ownerReferences.first?.controller == true)
+    }
+
+    @Test("input that is neither JSON nor YAML is an error naming the file and line")
+    func notASnapshot() {
+        for (text, expectation) in [
+            ("just some words\n", "expected a Kubernetes object"),
+            ("a: [1, 2\nb: c\n", "invalid YAML"),
+            ("{\"kind\": \"List\", \"items\": [}", "invalid JSON"),
+            ("{\"a\": 1, \"a\": 2}", "duplicate key 'a'"),
+            ("a: 1\na: 2\n", "duplicate key 'a'"),
+            ("- 1\n- 2\n", "expected a Kubernetes object"),
+        ] {
+            do {
+                _ = try load(text, path: "bad.txt")
+                Issue.record("accepted: \(text)")
+            } catch let error as LoadError {
+                #expect(error.description.hasPrefix("bad.txt:"), "\(error)")
+                #expect(error.description.contains(expectation), "\(error)")
+            } catch {
+                Issue.record("unexpected error type: \(error)")
+            }
+        }
+    }
+
+    @Test("documents without kind are skipped with a warning")
+    func nonKubernetesDocument() throws {
+        let s = try load("replicaCount: 3\nimage: {tag: 1}\n")
+        #expect(s.resources.isEmpty)
+        #expect(s.diagnostics.count == 1)
+    }
+
+    @Test("an alias bomb fails instead of expanding")
+    func aliasBomb() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1..<9 { yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        yaml += "kind: Pod\napiVersion: v1\nmetadata: {name: boom}\n"
+        #expect(throws: LoadError.self) { try load(yaml) }
+    }
+
+    @Test("deep nesting fails cleanly in JSON and YAML")
+    func deepNesting() {
+        let json = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: LoadError.self) { try load(json, path: "deep.json") }
+        let yaml = String(repeating: "[", count: 1_000) + String(repeating: "]", count: 1_000)
+        #expect(throws: (any Error).self) { try load(yaml, path: "deep.yaml") }
+    }
+
+    @Test("JSON strings: escapes, surrogates and invalid UTF-8")
+    func jsonStrings() throws {
+        let s = try load(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x\u00e9\ud83d\ude00\n"}}"#, path: "e.json")
+        #expect(s.resources[0].name == "xé😀\n")
+        var bad = Data(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":""#.utf8)
+        bad.append(contentsOf: [0xFF, 0xFE])
+        bad.append(contentsOf: Data(#""}}"#.utf8))
+        #expect(throws: LoadError.self) { try SnapshotLoader.load(bad, path: "bad.json") }
+    }
+
+    @Test("the later input wins when an object appears twice")
+    func mergeDuplicates() throws {
+        let a = try load("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n}\ndata: {v: '1'}\n", path: "a.yaml")
+        let b = try load("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: n}\ndata: {v: '2'}\n", path: "b.yaml")
+        let merged = Snapshot.merging([a, b])
+        #expect(merged.resources.count == 1)
+        #expect(merged.resources[0].body.at("data.v") == .string("2"))
+        #expect(merged.diagnostics.count == 1)
+        #expect(merged.diagnostics[0].message.contains("a.yaml:1"))
+    }
+
+    @Test("pods fold under their top-most owner")
+    func topOwners() throws {
+        let s = try load("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata: {name: nightly, namespace: n, uid: c1}
+            spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: a, image: x}]}}}}}
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: nightly-1
+              namespace: n
+              uid: j1
+              ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: nightly, uid: c1, controller: true}]
+            spec: {template: {spec: {containers: [{name: a, image: x}]}}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: nightly-1-abc
+              namespace: n
+              ownerReferences: [{apiVersion: batch/v1, kind: Job, name: nightly-1, uid: j1, controller: true}]
+            spec: {containers: [{name: a, image: x}]}
+            """)
+        let index = SnapshotIndex(s)
+        #expect(index.podTemplates.count == 1)
+        #expect(index.podTemplates[0].resource.kind == "CronJob")
+        #expect(index.podTemplates[0].specPath == "spec.jobTemplate.spec.template.spec")
+        #expect(index.podTemplates[0].pods.map(\.name) == ["nightly-1-abc"])
+        #expect(index.podTemplates[0].objectPath("spec.containers[0].image") == "spec.jobTemplate.spec.template.spec.containers[0].image")
+    }
+}
