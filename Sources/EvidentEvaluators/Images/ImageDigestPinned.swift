@@ -48,7 +48,8 @@ struct ImageDigestPinned: Evaluator {
                 spec:
                   containers:
                   - {name: app, image: "registry.example.com/app@sha256:\(digest)"}
-                """, failing: ["Pod data/tagged", "Pod data/sha512"], parameters: ["require_image_digests": .bool(true)]),
+                """, failing: ["Pod data/tagged", "Pod data/sha512"],
+                parameters: ["require_image_digests": .bool(true)]),
             .undecided("digests not required", """
                 apiVersion: v1
                 kind: Pod

@@ -133,10 +133,12 @@ struct ImagePullSecrets: Evaluator {
         let parameters = context.parameters
         let referencesPullSecrets = index.podTemplates.contains { template in
             !parameters.isExempt(template.namespace)
-                && ([template.spec] + template.pods.map(\.spec)).contains { !($0["imagePullSecrets"]?.items ?? []).isEmpty }
+                && ([template.spec] + template.pods.map(\.spec)).contains {
+                    !($0["imagePullSecrets"]?.items ?? []).isEmpty
+                }
         }
         if referencesPullSecrets, !index.has(kind: "Secret") {
-            return .needsEvidence("pods reference imagePullSecrets but the inputs hold no Secrets to check them against")
+            return .needsEvidence("pods reference imagePullSecrets, but the inputs hold no Secrets to check them")
         }
         var secretTypes: [String: String] = [:]
         for secret in index.resources(ofKind: "Secret") {
