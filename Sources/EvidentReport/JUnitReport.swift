@@ -37,7 +37,7 @@ enum JUnitReport {
             out += " errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"0\" timestamp=\"\(timestamp)\""
             out += " hostname=\(attr(hostname)) id=\"\(index)\" package=\(attr(token(suite.catalogID, fallback: "catalog")))>\n"
             out += "    <properties>\n"
-            for (key, value) in properties(result) {
+            for (key, value) in properties(result, withInputs: index == 0) {
                 out += "      <property name=\(attr(key)) value=\(attr(value))/>\n"
             }
             out += "    </properties>\n"
@@ -59,7 +59,9 @@ enum JUnitReport {
         return out
     }
 
-    private static func properties(_ result: AuditResult) -> [(String, String)] {
+    /// The plan, tool, time and catalog versions; the input digests only in the first suite (`withInputs`),
+    /// so that a run over many files does not repeat them in every family.
+    private static func properties(_ result: AuditResult, withInputs: Bool) -> [(String, String)] {
         var list: [(String, String)] = [
             ("plan.id", result.plan.id), ("plan.title", result.plan.title), ("plan.version", result.plan.version),
             ("tool.version", result.toolVersion), ("generatedAt", Text.rfc3339(result.generatedAt)),
@@ -68,7 +70,7 @@ enum JUnitReport {
         for catalog in result.catalogs {
             list.append(("catalog.\(token(catalog.id, fallback: "catalog")).version", catalog.version))
         }
-        for (i, input) in result.inputs.enumerated() {
+        for (i, input) in result.inputs.enumerated() where withInputs {
             // The format of sha256sum: digest, two spaces, path.
             list.append(("input.\(i).sha256", "\(input.sha256)  \(input.path)"))
         }

@@ -18,6 +18,7 @@ public struct ReportModel: Sendable {
         public let symbol: String
     }
 
+    /// How many controls ended in one status.
     public struct StatusCount: Sendable {
         public let key: String
         public let label: String
@@ -27,6 +28,7 @@ public struct ReportModel: Sendable {
         public let zero: Bool
     }
 
+    /// A catalog the result was assessed against.
     public struct CatalogInfo: Sendable {
         public let id: String
         public let title: String
@@ -34,6 +36,7 @@ public struct ReportModel: Sendable {
         public let origin: String
     }
 
+    /// What the report is about: the plan, the times, the tool and catalog versions.
     public struct Header: Sendable {
         public let title: String
         public let planID: String
@@ -51,6 +54,7 @@ public struct ReportModel: Sendable {
         public let snapshotTimeText: String
     }
 
+    /// The CI gate as the command line saw it.
     public struct Gate: Sendable {
         public let passed: Bool
         public let exitCode: Int
@@ -64,6 +68,7 @@ public struct ReportModel: Sendable {
         public let hasFailingControls: Bool
     }
 
+    /// One status in one family's bar; coordinates are in the SVG's user units.
     public struct ChartSegment: Sendable {
         public let key: String
         public let label: String
@@ -92,6 +97,7 @@ public struct ReportModel: Sendable {
         public let counts: [StatusCount]
     }
 
+    /// The per-family stacked bar chart, laid out for an inline SVG.
     public struct Chart: Sendable {
         public let width: Int
         public let height: Int
@@ -103,6 +109,7 @@ public struct ReportModel: Sendable {
         public let isEmpty: Bool
     }
 
+    /// A row of the deviations table: a not-satisfied or error control.
     public struct Deviation: Sendable {
         public let anchor: String
         public let id: String
@@ -121,11 +128,13 @@ public struct ReportModel: Sendable {
         public let hasMoreResources: Bool
     }
 
+    /// One objective of a control's statement.
     public struct Objective: Sendable {
         public let id: String
         public let text: String
     }
 
+    /// The outcome of one check of a control.
     public struct Check: Sendable {
         public let id: String
         public let evaluator: String
@@ -139,6 +148,7 @@ public struct ReportModel: Sendable {
         public let explanation: String?
     }
 
+    /// One finding, ready for the evidence table.
     public struct EvidenceRow: Sendable {
         public let status: Badge
         public let check: String
@@ -160,6 +170,7 @@ public struct ReportModel: Sendable {
         public let exceptionNote: String?
     }
 
+    /// A plan exception with its expiry judged against the report time.
     public struct ExceptionInfo: Sendable {
         public let id: String
         public let control: String
@@ -178,12 +189,14 @@ public struct ReportModel: Sendable {
         public let source: String?
     }
 
+    /// An attestation's evidence entry: a web link or plain text.
     public struct Link: Sendable {
         public let text: String
         /// Set only for `http:` and `https:` links; anything else is shown as text.
         public let url: String?
     }
 
+    /// A plan attestation with its expiry judged against the report time.
     public struct AttestationInfo: Sendable {
         public let control: String
         /// `satisfied` or `not-satisfied`, as the attester says.
@@ -199,11 +212,13 @@ public struct ReportModel: Sendable {
         public let source: String?
     }
 
+    /// A control's references to another framework, e.g. `sp800-53: AC-6, RA-5`.
     public struct Reference: Sendable {
         public let name: String
         public let values: String
     }
 
+    /// Everything the report shows about one control.
     public struct ControlDetail: Sendable {
         public let anchor: String
         public let id: String
@@ -238,6 +253,7 @@ public struct ReportModel: Sendable {
         public let deviation: Bool
     }
 
+    /// A control the plan leaves out of scope, with the reason.
     public struct Exclusion: Sendable {
         public let catalog: String
         public let control: String
@@ -245,6 +261,7 @@ public struct ReportModel: Sendable {
         public let source: String?
     }
 
+    /// What the plan says that no longer matches the cluster or the calendar.
     public struct Hygiene: Sendable {
         public let staleExceptions: [ExceptionInfo]
         public let expiringSoon: [ExceptionInfo]
@@ -260,6 +277,7 @@ public struct ReportModel: Sendable {
         public let clean: Bool
     }
 
+    /// A warning or note from loading and evaluating.
     public struct DiagnosticRow: Sendable {
         /// `info` or `warning`.
         public let severity: String
@@ -268,6 +286,7 @@ public struct ReportModel: Sendable {
         public let message: String
     }
 
+    /// One input file with its digest.
     public struct InputRow: Sendable {
         public let path: String
         public let role: String
@@ -275,6 +294,7 @@ public struct ReportModel: Sendable {
         public let bytes: Int
     }
 
+    /// How many objects of one kind the inputs held.
     public struct KindCount: Sendable {
         public let kind: String
         public let count: Int

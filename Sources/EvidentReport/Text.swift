@@ -21,7 +21,7 @@ enum Text {
 
     /// Makes snapshot or plan text safe to display: drops control characters (C0 except tab and line
     /// feed, DEL, C1), XML-illegal noncharacters and zero-width no-break spaces; writes bidi controls
-    /// visibly as `[U+202E]`; folds CR LF and lone CR to LF. Format escaping is still needed afterwards.
+    /// visibly as `[U+202E]`; folds CR LF, lone CR and U+2028 / U+2029 to LF. Format escaping is still needed afterwards.
     static func display(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var previousCR = false
@@ -33,6 +33,10 @@ enum Text {
                 continue
             }
             defer { previousCR = false }
+            if v == 0x2028 || v == 0x2029 {
+                out.append("\n")
+                continue
+            }
             if v == 0x0A {
                 if !previousCR { out.append(scalar) }
                 continue

@@ -128,7 +128,7 @@ struct TextTests {
     func display() {
         #expect(Text.display("a\u{0001}b\u{007F}c\u{0085}d") == "abcd")
         #expect(Text.display("x\u{202E}y") == "x[U+202E]y")
-        #expect(Text.display("a\r\nb\rc") == "a\nb\nc")
+        #expect(Text.display("a\r\nb\rc\u{2028}d") == "a\nb\nc\nd")
         #expect(Text.line("a\nb\tc") == "a b c")
     }
 
