@@ -62,7 +62,8 @@ let package = Package(
         ),
         .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
         .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators"]),
-        .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"]),
+        .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
+                    exclude: ["Golden"]),
         .testTarget(name: "EvidentCLITests", dependencies: ["evident"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -471,6 +471,237 @@ subjects:
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
 
 """#,
+        "controls/k8s-pod-security-standards.yaml": #"""
+# Kubernetes Pod Security Standards, as Pod Security Admission checks them (one control per PSA check).
+# The restricted profile is both families together: the restricted controls do not repeat the baseline checks.
+# Each check judges a pod at its Pod Security version: the namespace's valid
+# pod-security.kubernetes.io/enforce-version label, else the pss_version parameter.
+kind: ControlCatalog
+schemaVersion: 1
+id: k8s-pod-security-standards
+title: Kubernetes Pod Security Standards
+version: "v1.37"
+parameters:
+  - {id: exempt_namespaces, type: list<string>, default: [kube-system, kube-public, kube-node-lease], description: "Namespaces whose pods and workloads are not checked (cluster system namespaces by default)."}
+  - {id: pss_version, type: string, default: latest, description: "Pod Security Standards version to apply: latest (v1.37) or v1.<minor>, e.g. v1.29. A namespace's valid pod-security.kubernetes.io/enforce-version label wins for its pods."}
+families:
+  - id: pss-baseline
+    title: "Pod Security Standards: baseline"
+    controls:
+      - id: pss-baseline-windowsHostProcess
+        title: Windows HostProcess containers
+        statement: Windows pods must not run HostProcess containers, which act with administrator rights on the Windows node.
+        objectives:
+          - {id: pss-baseline-windowsHostProcess_obj.1, text: "No pod or container sets securityContext.windowsOptions.hostProcess to true."}
+        severity: critical
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: windowsHostProcess, evaluator: pss-windowsHostProcess, objective: pss-baseline-windowsHostProcess_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-hostNamespaces
+        title: Host namespaces
+        statement: Pods must not share the node's network, process or IPC namespaces.
+        objectives:
+          - {id: pss-baseline-hostNamespaces_obj.1, text: "No pod sets hostNetwork, hostPID or hostIPC to true."}
+        severity: high
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: hostNamespaces, evaluator: pss-hostNamespaces, objective: pss-baseline-hostNamespaces_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-privileged
+        title: Privileged containers
+        statement: Containers must not run privileged, since privileged mode turns off nearly all isolation from the node.
+        objectives:
+          - {id: pss-baseline-privileged_obj.1, text: "No container, init container or ephemeral container sets securityContext.privileged to true."}
+        severity: critical
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: privileged, evaluator: pss-privileged, objective: pss-baseline-privileged_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-capabilities_baseline
+        title: Added capabilities
+        statement: Containers may add only the Linux capabilities that container runtimes grant by default, and no others.
+        objectives:
+          - {id: pss-baseline-capabilities_baseline_obj.1, text: "Every capability a container adds is one of AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT."}
+        severity: high
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: capabilities_baseline, evaluator: pss-capabilities_baseline, objective: pss-baseline-capabilities_baseline_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-hostPathVolumes
+        title: HostPath volumes
+        statement: Pods must not mount directories or files of the node through hostPath volumes.
+        objectives:
+          - {id: pss-baseline-hostPathVolumes_obj.1, text: "No pod declares a hostPath volume."}
+        severity: high
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: hostPathVolumes, evaluator: pss-hostPathVolumes, objective: pss-baseline-hostPathVolumes_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-hostPorts
+        title: Host ports
+        statement: Containers must not bind ports directly on the node's network interfaces.
+        objectives:
+          - {id: pss-baseline-hostPorts_obj.1, text: "No container port sets a hostPort other than 0."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: hostPorts, evaluator: pss-hostPorts, objective: pss-baseline-hostPorts_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-hostProbesAndHostLifecycle
+        title: Host probes and lifecycle hooks
+        statement: Probes and lifecycle hooks must target the pod itself, so the kubelet cannot be used to reach other hosts on the pod's behalf (from v1.34).
+        objectives:
+          - {id: pss-baseline-hostProbesAndHostLifecycle_obj.1, text: "No probe or lifecycle handler sets httpGet.host or tcpSocket.host."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: hostProbesAndHostLifecycle, evaluator: pss-hostProbesAndHostLifecycle, objective: pss-baseline-hostProbesAndHostLifecycle_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-appArmorProfile
+        title: AppArmor profile
+        statement: Pods must not turn off AppArmor or replace it with anything but the runtime default or a profile loaded on the node.
+        objectives:
+          - {id: pss-baseline-appArmorProfile_obj.1, text: "Every AppArmor field is RuntimeDefault, Localhost or unset, and every AppArmor annotation is runtime/default, localhost/* or unset."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: appArmorProfile, evaluator: pss-appArmorProfile, objective: pss-baseline-appArmorProfile_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-seLinuxOptions
+        title: SELinux options
+        statement: Pods must not choose a custom SELinux user or role, and may only pick one of the standard container SELinux types.
+        objectives:
+          - {id: pss-baseline-seLinuxOptions_obj.1, text: "Every seLinuxOptions leaves user and role empty and sets type to nothing, container_t, container_init_t, container_kvm_t or (from v1.31) container_engine_t."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: seLinuxOptions, evaluator: pss-seLinuxOptions, objective: pss-baseline-seLinuxOptions_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-procMount
+        title: /proc mount type
+        statement: Containers must keep the default masking of /proc; from v1.35 pods in their own user namespace may unmask it.
+        objectives:
+          - {id: pss-baseline-procMount_obj.1, text: "Every container's procMount is Default or unset (or, from v1.35, the pod sets hostUsers to false)."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: procMount, evaluator: pss-procMount, objective: pss-baseline-procMount_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-seccompProfile_baseline
+        title: Seccomp not disabled
+        statement: Pods and containers must not explicitly run without a seccomp profile.
+        objectives:
+          - {id: pss-baseline-seccompProfile_baseline_obj.1, text: "No seccompProfile.type is Unconfined (from v1.19), and no seccomp annotation is unconfined (before v1.19)."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: seccompProfile_baseline, evaluator: pss-seccompProfile_baseline, objective: pss-baseline-seccompProfile_baseline_obj.1}
+        references: {k8s-pss: [baseline]}
+      - id: pss-baseline-sysctls
+        title: Sysctls
+        statement: Pods may set only the sysctls known to be namespaced and safe, which cannot affect other pods or the node.
+        objectives:
+          - {id: pss-baseline-sysctls_obj.1, text: "Every pod sysctl is in the safe set of the applicable Pod Security version."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: sysctls, evaluator: pss-sysctls, objective: pss-baseline-sysctls_obj.1}
+        references: {k8s-pss: [baseline]}
+  - id: pss-restricted
+    title: "Pod Security Standards: restricted"
+    controls:
+      - id: pss-restricted-restrictedVolumes
+        title: Volume types
+        statement: Pods may use only volume types that carry no node or network storage of their own, leaving storage to persistent volume claims.
+        objectives:
+          - {id: pss-restricted-restrictedVolumes_obj.1, text: "Every volume is configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: restrictedVolumes, evaluator: pss-restrictedVolumes, objective: pss-restricted-restrictedVolumes_obj.1}
+        references: {k8s-pss: [restricted]}
+      - id: pss-restricted-allowPrivilegeEscalation
+        title: Privilege escalation
+        statement: Containers must explicitly forbid their processes from gaining more privileges than their parent, for example through setuid binaries (Linux pods, from v1.8).
+        objectives:
+          - {id: pss-restricted-allowPrivilegeEscalation_obj.1, text: "Every container of a Linux pod sets allowPrivilegeEscalation to false."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: allowPrivilegeEscalation, evaluator: pss-allowPrivilegeEscalation, objective: pss-restricted-allowPrivilegeEscalation_obj.1}
+        references: {k8s-pss: [restricted]}
+      - id: pss-restricted-runAsNonRoot
+        title: Running as non-root
+        statement: Containers must be required to run as a non-root user, so the kubelet refuses to start an image that would run as root.
+        objectives:
+          - {id: pss-restricted-runAsNonRoot_obj.1, text: "runAsNonRoot is true for every container, from the pod or the container, and never set to false."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: runAsNonRoot, evaluator: pss-runAsNonRoot, objective: pss-restricted-runAsNonRoot_obj.1}
+        references: {k8s-pss: [restricted]}
+      - id: pss-restricted-runAsUser
+        title: Running as a non-root user ID
+        statement: Pods and containers must not set user ID 0 (from v1.23).
+        objectives:
+          - {id: pss-restricted-runAsUser_obj.1, text: "No pod or container sets runAsUser to 0."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: runAsUser, evaluator: pss-runAsUser, objective: pss-restricted-runAsUser_obj.1}
+        references: {k8s-pss: [restricted]}
+      - id: pss-restricted-seccompProfile_restricted
+        title: Seccomp profile required
+        statement: Every container must run under the runtime's default seccomp profile or a profile loaded on the node (Linux pods, from v1.19).
+        objectives:
+          - {id: pss-restricted-seccompProfile_restricted_obj.1, text: "Every container of a Linux pod has an effective seccompProfile.type of RuntimeDefault or Localhost."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: seccompProfile_restricted, evaluator: pss-seccompProfile_restricted, objective: pss-restricted-seccompProfile_restricted_obj.1}
+        references: {k8s-pss: [restricted]}
+      - id: pss-restricted-capabilities_restricted
+        title: Capabilities dropped
+        statement: Containers must drop all Linux capabilities and may add back only NET_BIND_SERVICE (Linux pods, from v1.22).
+        objectives:
+          - {id: pss-restricted-capabilities_restricted_obj.1, text: "Every container of a Linux pod drops ALL and adds nothing but NET_BIND_SERVICE."}
+        severity: medium
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: capabilities_restricted, evaluator: pss-capabilities_restricted, objective: pss-restricted-capabilities_restricted_obj.1}
+        references: {k8s-pss: [restricted]}
+      - id: pss-restricted-procMount_restricted
+        title: /proc mount type, strict
+        statement: Containers must keep the default masking of /proc even when the pod has its own user namespace (from v1.35).
+        objectives:
+          - {id: pss-restricted-procMount_restricted_obj.1, text: "Every container's procMount is Default or unset."}
+        severity: low
+        mode: automated
+        parameters: [exempt_namespaces, pss_version]
+        checks:
+          - {id: procMount_restricted, evaluator: pss-procMount_restricted, objective: pss-restricted-procMount_restricted_obj.1}
+        references: {k8s-pss: [restricted]}
+
+"""#,
         "controls/nist-sp800-190.yaml": #"""
 # NIST SP 800-190, Application Container Security Guide (2017): its 24 countermeasures (section 4) as
 # controls that evident can assess against a Kubernetes snapshot. Statements are our own paraphrase;
@@ -1108,6 +1339,546 @@ attestations:
     attestedBy: platform-security@example.com
     date: 2026-11-10
     expires: 2027-11-10
+
+"""#,
+        "templates/report.html.mustache": ##"""
+<!DOCTYPE html>
+{{! evident HTML report. Every double-mustache tag is HTML-escaped; the renderer refuses unescaped tags. }}
+{{! Field reference: Sources/EvidentReport/ReportModel.swift. }}
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-IS6I6+iefQgnm32GXfUoNGLaPMRVmbglcZcgjBP8QPM='">
+<meta name="generator" content="evident {{header.toolVersion}}">
+<title>{{header.title}}</title>
+<style>
+:root {
+  --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --accent: #0b5cad;
+  --ok: #1a7f37; --ok-bg: #dafbe1;
+  --bad: #c21f2c; --bad-bg: #ffebe9;
+  --waived: #7a3fc8; --waived-bg: #f4ecff;
+  --na: #656d76; --na-bg: #eef1f4;
+  --needs: #8a5a00; --needs-bg: #fff4c2;
+  --err: #a33a00; --err-bg: #ffe9d6;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", sans-serif;
+}
+main, .page-header .inner { max-width: 1240px; margin: 0 auto; padding: 0 28px; }
+h1, h2, h3, h4 { line-height: 1.25; margin: 0 0 .5em; }
+h1 { font-size: 1.9rem; font-weight: 650; }
+h2 { font-size: 1.35rem; margin-top: 2.2rem; padding-bottom: .35rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.05rem; margin-top: 1.4rem; }
+h4 { font-size: .95rem; margin-top: 1.1rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+p { margin: .4em 0 .8em; }
+a { color: var(--accent); }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .86em; }
+.muted { color: var(--muted); }
+.small { font-size: .88em; }
+.wrap { overflow-wrap: anywhere; word-break: break-word; }
+
+.page-header { background: var(--soft); border-bottom: 1px solid var(--line); padding: 26px 0 18px; }
+.eyebrow { margin: 0 0 .3rem; color: var(--muted); font-size: .85rem; letter-spacing: .05em; text-transform: uppercase; }
+.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 8px 28px; margin: 14px 0 0; }
+.meta div { min-width: 0; }
+.meta div.wide { grid-column: span 2; }
+.meta dt { font-size: .78rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.meta dd { margin: 0; overflow-wrap: anywhere; }
+
+.verdict { margin-top: 26px; padding: 18px 22px; border: 1px solid var(--line); border-left: 8px solid var(--na); border-radius: 8px; }
+.verdict.gate-passed { border-left-color: var(--ok); }
+.verdict.gate-failed { border-left-color: var(--bad); }
+.verdict.gate-error { border-left-color: var(--err); }
+.verdict .sentence { font-size: 1.35rem; font-weight: 600; margin: 0 0 .3rem; }
+.verdict .details { margin: 0 0 .6rem; color: var(--muted); }
+.gate { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 12px; margin: 12px 0 0; padding-top: 12px; border-top: 1px dashed var(--line); }
+.gate .gate-label { font-weight: 700; }
+.gate-passed .gate-label { color: var(--ok); }
+.gate-failed .gate-label { color: var(--bad); }
+.gate-error .gate-label { color: var(--err); }
+
+.counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; margin: 16px 0 0; padding: 0; list-style: none; }
+.counts li { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; border-top: 5px solid var(--na); }
+.counts .n { font-size: 1.6rem; font-weight: 700; display: block; line-height: 1.1; }
+.counts .what { font-size: .88rem; }
+.counts li.zero { opacity: .55; }
+.counts li.s-satisfied { border-top-color: var(--ok); }
+.counts li.s-not-satisfied { border-top-color: var(--bad); }
+.counts li.s-waived { border-top-color: var(--waived); }
+.counts li.s-not-applicable { border-top-color: var(--na); }
+.counts li.s-needs-evidence { border-top-color: var(--needs); }
+.counts li.s-error { border-top-color: var(--err); }
+
+.badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 999px; font-size: .82rem; font-weight: 600; border: 1px solid currentColor; }
+.badge .sym { font-weight: 700; margin-right: 3px; }
+.s-satisfied .badge, .badge.s-satisfied, .badge.s-passed { color: var(--ok); background: var(--ok-bg); }
+.badge.s-not-satisfied, .badge.s-fail, .badge.s-failed { color: var(--bad); background: var(--bad-bg); }
+.badge.s-waived { color: var(--waived); background: var(--waived-bg); }
+.badge.s-not-applicable { color: var(--na); background: var(--na-bg); }
+.badge.s-needs-evidence { color: var(--needs); background: var(--needs-bg); }
+.badge.s-error { color: var(--err); background: var(--err-bg); }
+.sev { display: inline-block; padding: 0 7px; border-radius: 4px; font-size: .8rem; font-weight: 600; border: 1px solid var(--line); background: #fff; white-space: nowrap; }
+.sev-critical { background: #5c0011; color: #fff; border-color: #5c0011; }
+.sev-high { background: #ffd8d3; color: #7a1a14; border-color: #f0a39a; }
+.sev-medium { background: #fff1c2; color: #6b4a00; border-color: #e6c766; }
+.sev-low { background: #eef1f4; color: #424a53; }
+
+.chart-wrap { border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px 8px; overflow-x: auto; }
+svg.chart { display: block; width: 100%; min-width: 720px; height: auto; font-size: 13px; font-family: inherit; }
+svg.chart .label { fill: var(--ink); }
+svg.chart .catalog { fill: var(--muted); font-size: 11px; }
+svg.chart .countsText { fill: var(--ink); }
+svg.chart .seg-symbol { fill: #fff; font-weight: 700; font-size: 12px; }
+svg.chart rect.track { fill: var(--soft); }
+svg.chart .seg.s-satisfied { fill: var(--ok); }
+svg.chart .seg.s-not-satisfied { fill: var(--bad); }
+svg.chart .seg.s-waived { fill: var(--waived); }
+svg.chart .seg.s-not-applicable { fill: var(--na); }
+svg.chart .seg.s-needs-evidence { fill: var(--needs); }
+svg.chart .seg.s-error { fill: var(--err); }
+.legend { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 8px 0 4px; padding: 0; list-style: none; font-size: .85rem; }
+
+table { width: 100%; border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+th, td { text-align: left; vertical-align: top; padding: 6px 9px; border-bottom: 1px solid var(--line); }
+th { background: var(--soft); font-weight: 600; font-size: .82rem; color: var(--muted); text-transform: uppercase; letter-spacing: .03em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tbody tr:nth-child(even) td { background: #fbfcfd; }
+td.cell { overflow-wrap: anywhere; word-break: break-word; }
+.table-scroll { overflow-x: auto; }
+table.evidence { font-size: .84rem; }
+table.evidence td.mono { font-size: .8rem; }
+table.evidence th.what { min-width: 16em; }
+table.evidence th:nth-child(2) { min-width: 15em; }
+table.kinds { width: auto; min-width: 340px; }
+.more { margin: -.4rem 0 1rem; font-style: italic; color: var(--muted); }
+.resources { margin: 0; padding-left: 1.1em; }
+
+.control { border: 1px solid var(--line); border-radius: 8px; margin: 12px 0; border-left: 6px solid var(--na); background: #fff; }
+.control.s-satisfied { border-left-color: var(--ok); }
+.control.s-not-satisfied { border-left-color: var(--bad); }
+.control.s-waived { border-left-color: var(--waived); }
+.control.s-needs-evidence { border-left-color: var(--needs); }
+.control.s-error { border-left-color: var(--err); }
+.control > summary { cursor: pointer; padding: 10px 14px; display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: baseline; list-style: none; }
+.control > summary::-webkit-details-marker { display: none; }
+.control > summary::before { content: "▸"; color: var(--muted); width: 1em; }
+.control[open] > summary::before { content: "▾"; }
+.control > summary .cid { font-weight: 700; }
+.control > summary .ctitle { font-weight: 600; flex: 1 1 320px; }
+.control .body { padding: 4px 18px 12px 18px; border-top: 1px solid var(--line); }
+.reason { padding: 8px 12px; border-radius: 6px; background: var(--soft); margin: 10px 0; }
+.control.s-not-satisfied .reason { background: var(--bad-bg); }
+.control.s-error .reason { background: var(--err-bg); }
+.control.s-needs-evidence .reason { background: var(--needs-bg); }
+.control.s-waived .reason { background: var(--waived-bg); }
+.statement { max-width: 80ch; }
+.objectives { margin: 0 0 .8rem; padding-left: 1.2em; }
+.facts { display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: .85rem; color: var(--muted); margin: 6px 0; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 8px 0; }
+.card.expired { border-color: var(--bad); background: var(--bad-bg); }
+.flag { font-weight: 700; color: var(--bad); }
+.ok { color: var(--ok); font-weight: 600; }
+.family-head { margin-top: 1.6rem; }
+.toc { columns: 2 320px; margin: .2rem 0 0; padding-left: 1.2em; font-size: .9rem; }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin: 3rem 0 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: 12px; }
+.skip { position: absolute; left: -9999px; }
+.skip:focus { left: 8px; top: 8px; background: #fff; padding: 6px; }
+
+@media (max-width: 700px) {
+  main, .page-header .inner { padding: 0 14px; }
+  .verdict .sentence { font-size: 1.15rem; }
+}
+
+@media print {
+  @page { margin: 14mm 12mm; }
+  body { font-size: 10.5pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .page-header { background: none; }
+  main, .page-header .inner { max-width: none; padding: 0; }
+  details > summary::before { content: none !important; }
+  details::details-content { display: contents; content-visibility: visible; }
+  details:not([open]) > .body { display: block; }
+  .control { break-inside: auto; }
+  .control > summary { break-after: avoid; }
+  tr, .card, .counts li { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .chart-wrap, .table-scroll { overflow: visible; }
+  svg.chart { min-width: 0; }
+  a { color: inherit; text-decoration: none; }
+  .skip { display: none; }
+}
+</style>
+</head>
+<body>
+<a class="skip" href="#deviations">Skip to deviations</a>
+<header class="page-header">
+<div class="inner">
+{{#header}}
+<p class="eyebrow">Compliance evidence report</p>
+<h1 class="wrap">{{planTitle}}</h1>
+<dl class="meta">
+  <div><dt>Security plan</dt><dd>{{planID}}, version {{planVersion}}</dd></div>
+  {{#owner}}<div><dt>System owner</dt><dd>{{.}}</dd></div>{{/owner}}
+  <div><dt>Snapshot taken</dt><dd>{{snapshotTimeText}}</dd></div>
+  <div><dt>Report made</dt><dd>{{generatedAt}}</dd></div>
+  <div class="wide"><dt>Control catalogs</dt><dd>{{#catalogs}}{{title}} <span class="muted">({{id}}, version {{version}})</span>{{^last()}}<br>{{/last()}}{{/catalogs}}</dd></div>
+  <div><dt>Tool</dt><dd>{{toolName}} {{toolVersion}}</dd></div>
+</dl>
+{{/header}}
+</div>
+</header>
+
+<main>
+<section class="verdict gate-{{gate.key}}" aria-labelledby="verdict-title">
+  <h2 id="verdict-title" class="skip">Verdict</h2>
+  <p class="sentence">{{verdict}}</p>
+  {{#verdictDetails}}<p class="details">{{.}}</p>{{/verdictDetails}}
+  <ul class="counts" aria-label="Controls per status">
+    {{#counts}}
+    <li class="s-{{key}}{{#zero}} zero{{/zero}}"><span class="n">{{count}}</span><span class="what"><span aria-hidden="true">{{symbol}}</span> {{label}}</span></li>
+    {{/counts}}
+  </ul>
+  {{#gate}}
+  <p class="gate"><span>CI gate:</span> <span class="gate-label"><span aria-hidden="true">{{symbol}}</span> {{label}}</span> <span class="muted">(exit code {{exitCode}})</span> <span class="wrap">{{summary}}</span></p>
+  {{#hasFailingControls}}<p class="small muted wrap">Controls that failed the gate: {{#failingControls}}{{.}}{{^last()}}, {{/last()}}{{/failingControls}}</p>{{/hasFailingControls}}
+  {{/gate}}
+</section>
+
+<section aria-labelledby="families">
+<h2 id="families">Controls by family</h2>
+{{#chart}}
+{{^isEmpty}}
+<div class="chart-wrap">
+<svg class="chart" viewBox="0 0 {{width}} {{height}}" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">
+  <title id="chart-title">Controls per family and status</title>
+  <desc id="chart-desc">One bar per control family. Each bar is split by status; the counts with their symbols are written beside the bar.</desc>
+  <defs>
+    <pattern id="hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="3" height="7" fill="#ffffff" fill-opacity="0.28"/></pattern>
+  </defs>
+  {{#rows}}
+  <g>
+    <text class="label" x="{{labelX}}" y="{{textY}}">{{label}}</text>
+    {{#segments}}
+    <rect class="seg s-{{key}}" x="{{x}}" y="{{barY}}" width="{{width}}" height="{{barHeight}}"><title>{{label}}: {{count}}</title></rect>
+    {{#hatched}}<rect x="{{x}}" y="{{barY}}" width="{{width}}" height="{{barHeight}}" fill="url(#hatch)"/>{{/hatched}}
+    {{#showSymbol}}<text class="seg-symbol" x="{{symbolX}}" y="{{textY}}" text-anchor="middle" aria-hidden="true">{{symbol}}</text>{{/showSymbol}}
+    {{/segments}}
+    <text class="countsText" x="{{countsX}}" y="{{textY}}">{{total}} in all: {{countsText}}</text>
+  </g>
+  {{/rows}}
+</svg>
+<ul class="legend" aria-label="Legend">
+  {{#counts}}<li><span class="badge s-{{key}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span></li>{{/counts}}
+</ul>
+</div>
+{{/isEmpty}}
+{{#isEmpty}}<p class="empty">No controls were in scope.</p>{{/isEmpty}}
+{{/chart}}
+</section>
+
+<section aria-labelledby="deviations">
+<h2 id="deviations">Deviations</h2>
+{{#hasDeviations}}
+<p class="muted">Controls that are not satisfied or could not be checked, most severe first. Each links to its evidence below.</p>
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Control</th><th scope="col">Title</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col" class="num">Resources</th><th scope="col">First resources</th></tr></thead>
+  <tbody>
+  {{#deviations}}
+  <tr>
+    <td class="cell"><a href="#{{anchor}}">{{id}}</a></td>
+    <td class="cell">{{title}}</td>
+    <td><span class="sev sev-{{severityKey}}">{{severity}}</span></td>
+    <td>{{#status}}<span class="badge s-{{key}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span>{{/status}}</td>
+    <td class="num">{{affected}}</td>
+    <td class="cell">{{#resources}}<span class="mono">{{.}}</span><br>{{/resources}}{{#hasMoreResources}}<span class="muted">and {{moreResources}} more</span>{{/hasMoreResources}}{{^resources}}<span class="muted">{{reason}}</span>{{/resources}}</td>
+  </tr>
+  {{/deviations}}
+  </tbody>
+</table>
+</div>
+{{/hasDeviations}}
+{{^hasDeviations}}<p class="ok"><span aria-hidden="true">✔</span> No control deviates from the plan, and every check could run.</p>{{/hasDeviations}}
+</section>
+
+<section aria-labelledby="controls">
+<h2 id="controls">Control details</h2>
+<p class="muted">Every control in scope, in catalog order. Controls that pass or do not apply are folded; open them to see their checks. Tables show at most {{maxRowsPerControl}} findings per control; results.json holds all of them.</p>
+{{#controls}}
+<details class="control s-{{status.key}}" id="{{anchor}}"{{#open}} open{{/open}}>
+  <summary>
+    {{#status}}<span class="badge s-{{key}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span>{{/status}}
+    <span class="cid">{{id}}</span>
+    <span class="ctitle wrap">{{title}}</span>
+    <span class="sev sev-{{severityKey}}">{{severity}}</span>
+  </summary>
+  <div class="body">
+    <p class="facts"><span>Catalog: {{catalogID}}</span><span>Family: {{familyTitle}}</span><span>Assessment: {{mode}}</span>{{#hasEvidence}}<span>Findings: {{totalEvidence}}</span>{{/hasEvidence}} <a href="#{{anchor}}" aria-label="Link to {{id}}">link</a></p>
+    {{#reason}}<p class="reason wrap"><strong>Why:</strong> {{.}}</p>{{/reason}}
+    {{#statement}}<p class="statement wrap">{{.}}</p>{{/statement}}
+    {{#hasObjectives}}
+    <h4>Objectives</h4>
+    <ul class="objectives">{{#objectives}}<li class="wrap"><span class="muted">{{id}}</span> {{text}}</li>{{/objectives}}</ul>
+    {{/hasObjectives}}
+    {{#hasChecks}}
+    <h4>Checks</h4>
+    <div class="table-scroll">
+    <table>
+      <thead><tr><th scope="col">Check</th><th scope="col">Verdict</th><th scope="col" class="num">Looked at</th><th scope="col" class="num">Failed</th><th scope="col">Note</th></tr></thead>
+      <tbody>
+      {{#checks}}
+      <tr><td class="cell"><span class="mono">{{id}}</span>{{#showEvaluator}}<br><span class="muted small">evaluator {{evaluator}}</span>{{/showEvaluator}}</td><td>{{#status}}<span class="badge s-{{key}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span>{{/status}}</td><td class="num">{{evaluated}}</td><td class="num">{{failed}}</td><td class="cell">{{explanation}}</td></tr>
+      {{/checks}}
+      </tbody>
+    </table>
+    </div>
+    {{/hasChecks}}
+    {{#hasEvidence}}
+    <h4>Evidence</h4>
+    <div class="table-scroll">
+    <table class="evidence">
+      <thead><tr><th scope="col">Result</th><th scope="col">Resource and source</th><th scope="col">Field</th><th scope="col">Observed</th><th scope="col">Expected</th><th scope="col" class="what">What is wrong</th></tr></thead>
+      <tbody>
+      {{#evidence}}
+      <tr>
+        <td>{{#status}}<span class="badge s-{{key}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span>{{/status}}{{#exceptionNote}}<br><span class="small">{{.}}</span>{{/exceptionNote}}</td>
+        <td class="cell"><span class="mono">{{resource}}</span>{{#location}}<br><span class="muted small mono">{{.}}</span>{{/location}}{{#pods}}<br><span class="muted small">{{.}} pod(s)</span>{{/pods}}</td>
+        <td class="cell mono">{{path}}</td>
+        <td class="cell mono">{{observed}}</td>
+        <td class="cell mono">{{expected}}</td>
+        <td class="cell">{{message}}{{#image}}<br><span class="muted small">Image: <span class="mono">{{.}}</span></span>{{/image}}</td>
+      </tr>
+      {{/evidence}}
+      </tbody>
+    </table>
+    </div>
+    {{/hasEvidence}}
+    {{#hasMoreEvidence}}<p class="more">… and {{moreEvidence}} more in results.json.</p>{{/hasMoreEvidence}}
+    {{#hasExceptions}}
+    <h4>Exceptions</h4>
+    {{#exceptions}}
+    <div class="card{{#expired}} expired{{/expired}}">
+      <strong>{{id}}</strong>{{#expired}} <span class="flag">⚠ Expired on {{expires}}: it no longer waives anything.</span>{{/expired}}{{^expired}} <span class="muted">({{state}})</span>{{/expired}}
+      <div class="facts"><span>Approved by {{approvedBy}}</span><span>Ticket: {{#ticket}}{{.}}{{/ticket}}{{^ticket}}none{{/ticket}}</span><span>Expires: {{expires}}</span><span>Scope: {{scope}}</span></div>
+      <div class="wrap">{{justification}}</div>
+    </div>
+    {{/exceptions}}
+    {{/hasExceptions}}
+    {{#attestation}}
+    <h4>Attestation</h4>
+    <div class="card{{#expired}} expired{{/expired}}">
+      <strong>{{attestedBy}}</strong> attested on {{date}} that the control is <strong>{{verdict}}</strong>{{#expires}}, valid until {{.}}{{/expires}}.{{#expired}} <span class="flag">⚠ Expired.</span>{{/expired}}
+      <div class="wrap">{{statement}}</div>
+      {{#hasEvidence}}<div class="small">Evidence: {{#evidence}}{{#url}}<a href="{{.}}" rel="noopener noreferrer">{{text}}</a>{{/url}}{{^url}}<span class="mono">{{text}}</span>{{/url}}{{^last()}}, {{/last()}}{{/evidence}}</div>{{/hasEvidence}}
+    </div>
+    {{/attestation}}
+    {{#hasReferences}}
+    <p class="small muted">{{#references}}{{name}}: {{values}}{{^last()}} · {{/last()}}{{/references}}</p>
+    {{/hasReferences}}
+  </div>
+</details>
+{{/controls}}
+</section>
+
+<section aria-labelledby="hygiene">
+<h2 id="hygiene">Plan hygiene</h2>
+{{#hygiene}}
+{{#clean}}<p class="ok"><span aria-hidden="true">✔</span> No stale or expiring exceptions, no expired attestations and no exclusions.</p>{{/clean}}
+{{#hasExpiredExceptions}}
+<h3>Expired exceptions</h3>
+<p class="muted">These no longer waive anything; the findings they covered count as deviations.</p>
+<table>
+  <thead><tr><th scope="col">Exception</th><th scope="col">Control</th><th scope="col">Approved by</th><th scope="col">Ticket</th><th scope="col">Expired</th></tr></thead>
+  <tbody>{{#expiredExceptions}}<tr><td class="cell">{{id}}</td><td class="cell">{{control}}</td><td class="cell">{{approvedBy}}</td><td class="cell">{{ticket}}</td><td><span class="flag">⚠ {{expires}}</span></td></tr>{{/expiredExceptions}}</tbody>
+</table>
+{{/hasExpiredExceptions}}
+{{#hasExpiringSoon}}
+<h3>Exceptions that expire within 30 days</h3>
+<table>
+  <thead><tr><th scope="col">Exception</th><th scope="col">Control</th><th scope="col">Approved by</th><th scope="col">Ticket</th><th scope="col">Expires</th></tr></thead>
+  <tbody>{{#expiringSoon}}<tr><td class="cell">{{id}}</td><td class="cell">{{control}}</td><td class="cell">{{approvedBy}}</td><td class="cell">{{ticket}}</td><td>{{expires}} <span class="muted">({{state}})</span></td></tr>{{/expiringSoon}}</tbody>
+</table>
+{{/hasExpiringSoon}}
+{{#hasStaleExceptions}}
+<h3>Stale exceptions</h3>
+<p class="muted">These match no finding: the deviation they allowed is gone, or their scope is wrong.</p>
+<table>
+  <thead><tr><th scope="col">Exception</th><th scope="col">Control</th><th scope="col">Scope</th><th scope="col">Defined at</th></tr></thead>
+  <tbody>{{#staleExceptions}}<tr><td class="cell">{{id}}</td><td class="cell">{{control}}</td><td class="cell">{{scope}}</td><td class="cell mono">{{source}}</td></tr>{{/staleExceptions}}</tbody>
+</table>
+{{/hasStaleExceptions}}
+{{#hasExpiredAttestations}}
+<h3>Expired attestations</h3>
+<table>
+  <thead><tr><th scope="col">Control</th><th scope="col">Attested by</th><th scope="col">On</th><th scope="col">Expired</th></tr></thead>
+  <tbody>{{#expiredAttestations}}<tr><td class="cell">{{control}}</td><td class="cell">{{attestedBy}}</td><td>{{date}}</td><td><span class="flag">⚠ {{expires}}</span></td></tr>{{/expiredAttestations}}</tbody>
+</table>
+{{/hasExpiredAttestations}}
+{{#hasExclusions}}
+<h3>Controls excluded from scope</h3>
+<table>
+  <thead><tr><th scope="col">Catalog</th><th scope="col">Control</th><th scope="col">Reason</th></tr></thead>
+  <tbody>{{#exclusions}}<tr><td class="cell">{{catalog}}</td><td class="cell">{{control}}</td><td class="cell">{{reason}}</td></tr>{{/exclusions}}</tbody>
+</table>
+{{/hasExclusions}}
+{{/hygiene}}
+
+<h3>All exceptions in the plan</h3>
+{{#hasExceptions}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Exception</th><th scope="col">Control</th><th scope="col">Scope</th><th scope="col">Approved by</th><th scope="col">Ticket</th><th scope="col">Expires</th><th scope="col">Justification</th></tr></thead>
+  <tbody>
+  {{#exceptions}}<tr><td class="cell">{{id}}</td><td class="cell">{{control}}</td><td class="cell">{{scope}}</td><td class="cell">{{approvedBy}}</td><td class="cell">{{ticket}}</td><td>{{expires}}{{#expired}}<br><span class="flag">⚠ expired</span>{{/expired}}{{^expired}}<br><span class="muted small">{{state}}</span>{{/expired}}</td><td class="cell">{{justification}}</td></tr>
+  {{/exceptions}}
+  </tbody>
+</table>
+</div>
+{{/hasExceptions}}
+{{^hasExceptions}}<p class="empty">The plan grants no exceptions.</p>{{/hasExceptions}}
+
+<h3>All attestations in the plan</h3>
+{{#hasAttestations}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Control</th><th scope="col">Verdict</th><th scope="col">Attested by</th><th scope="col">On</th><th scope="col">Until</th><th scope="col">Statement and evidence</th></tr></thead>
+  <tbody>
+  {{#attestations}}<tr><td class="cell">{{control}}</td><td>{{verdict}}</td><td class="cell">{{attestedBy}}</td><td>{{date}}</td><td>{{#expires}}{{.}}{{/expires}}{{^expires}}no expiry{{/expires}}{{#expired}}<br><span class="flag">⚠ expired</span>{{/expired}}</td><td class="cell">{{statement}}{{#hasEvidence}}<br><span class="small">{{#evidence}}{{#url}}<a href="{{.}}" rel="noopener noreferrer">{{text}}</a>{{/url}}{{^url}}<span class="mono">{{text}}</span>{{/url}}{{^last()}}, {{/last()}}{{/evidence}}</span>{{/hasEvidence}}</td></tr>
+  {{/attestations}}
+  </tbody>
+</table>
+</div>
+{{/hasAttestations}}
+{{^hasAttestations}}<p class="empty">The plan holds no attestations.</p>{{/hasAttestations}}
+</section>
+
+<section aria-labelledby="inputs">
+<h2 id="inputs">Inputs and integrity</h2>
+<p class="muted">Every file this report was made from, with its SHA-256 digest. Compute the digest of a file (for example with <code>sha256sum</code>) to check that it is the one assessed.</p>
+{{#hasInputs}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">File</th><th scope="col">Role</th><th scope="col" class="num">Bytes</th><th scope="col">SHA-256</th></tr></thead>
+  <tbody>{{#inputs}}<tr><td class="cell mono">{{path}}</td><td>{{role}}</td><td class="num">{{bytes}}</td><td class="cell mono">{{sha256}}</td></tr>{{/inputs}}</tbody>
+</table>
+</div>
+{{/hasInputs}}
+{{^hasInputs}}<p class="empty">No input files were recorded.</p>{{/hasInputs}}
+<h3>Resources read, by kind</h3>
+<table class="kinds">
+  <thead><tr><th scope="col">Kind</th><th scope="col" class="num">Objects</th></tr></thead>
+  <tbody>{{#resourceCounts}}<tr><td class="cell">{{kind}}</td><td class="num">{{count}}</td></tr>{{/resourceCounts}}<tr><td><strong>Total</strong></td><td class="num"><strong>{{totalResources}}</strong></td></tr></tbody>
+</table>
+<h3>Diagnostics</h3>
+{{#hasDiagnostics}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Level</th><th scope="col">Where</th><th scope="col">Message</th></tr></thead>
+  <tbody>{{#diagnostics}}<tr><td>{{#warning}}<span class="badge s-needs-evidence"><span class="sym" aria-hidden="true">⚠</span>warning</span>{{/warning}}{{^warning}}<span class="badge s-not-applicable">info</span>{{/warning}}</td><td class="cell mono">{{location}}</td><td class="cell">{{message}}</td></tr>{{/diagnostics}}</tbody>
+</table>
+</div>
+{{/hasDiagnostics}}
+{{^hasDiagnostics}}<p class="empty">Nothing to report: every input was read without warnings.</p>{{/hasDiagnostics}}
+</section>
+
+<footer>
+{{#header}}Made by {{toolName}} {{toolVersion}} on {{generatedAt}} for plan {{planID}} version {{planVersion}}. The JSON results (results.json) hold every finding.{{/header}}
+</footer>
+</main>
+<script>addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})})</script>
+</body>
+</html>
+
+"""##,
+        "templates/report.md.mustache": #"""
+{{! evident Markdown report. Every string of the view is escaped for Markdown already, and the }}
+{{! ...HTML ones for HTML blocks such as summary; the renderer turns HTML escaping off, so the triple }}
+{{! and double mustache print the same. Fields: MarkdownReport.View in Sources/EvidentReport. }}
+### {{{verdictSymbol}}} {{{planTitle}}}: {{{verdict}}}
+
+{{#verdictDetails}}
+{{{.}}}
+{{/verdictDetails}}
+
+**Plan** {{{planID}}} version {{{planVersion}}}{{#owner}} (owner: {{{.}}}){{/owner}} · **Gate** {{{gateSymbol}}} {{{gateLabel}}}, exit code {{{exitCode}}} · **Snapshot** {{{snapshotTime}}} · **Report** {{{generatedAt}}}
+
+|{{#counts}} {{{symbol}}} {{{label}}} |{{/counts}} Controls |
+|{{#counts}}---:|{{/counts}}---:|
+|{{#counts}} {{{count}}} |{{/counts}} {{{totalControls}}} |
+
+{{#budgetNote}}
+> **Shortened:** {{{.}}}
+
+{{/budgetNote}}
+{{#anyDeviations}}
+#### Controls that deviate or could not be checked ({{{deviationCount}}})
+
+| Control | Title | Severity | Status | Resources |
+|---|---|---|---|---|
+{{#deviations}}
+| {{{id}}} | {{{title}}} | {{{severity}}} | {{{status}}} | {{{resources}}} |
+{{/deviations}}
+{{#hasDeviationsOmitted}}
+
+_… and {{{deviationsOmitted}}} more deviations in report.html and results.json._
+{{/hasDeviationsOmitted}}
+
+{{/anyDeviations}}
+{{^anyDeviations}}
+No control deviates from the plan, and every check could run.
+
+{{/anyDeviations}}
+{{#details}}
+<details><summary><b>{{{idHTML}}}</b> {{{titleHTML}}} ({{{severityHTML}}}, {{{statusHTML}}}, {{{affectedHTML}}})</summary>
+
+{{#reason}}
+{{{.}}}
+
+{{/reason}}
+{{#hasRows}}
+| Resource | File:line | Path | Observed |
+|---|---|---|---|
+{{#rows}}
+| {{{resource}}} | {{{location}}} | {{{path}}} | {{{observed}}} |
+{{/rows}}
+
+{{/hasRows}}
+{{#hasMore}}
+_… {{{more}}} more in results.json._
+
+{{/hasMore}}
+{{#exceptions}}
+**Exception {{{id}}}**{{#expired}} (**expired** {{{expires}}}: it no longer waives anything){{/expired}}{{^expired}} ({{{state}}}){{/expired}}: approved by {{{approvedBy}}}, ticket {{{ticket}}}, expires {{{expires}}}. {{{justification}}}
+
+{{/exceptions}}
+{{#attestation}}
+**Attestation**{{#expired}} (**expired**){{/expired}}: {{{attestedBy}}} attested on {{{date}}} that the control is {{{verdict}}}, until {{{expires}}}. {{{statement}}}
+
+{{/attestation}}
+</details>
+
+{{/details}}
+{{#hasOthers}}
+#### {{{othersTitle}}}
+
+| Control | Title | Status | Reason |
+|---|---|---|---|
+{{#others}}
+| {{{id}}} | {{{title}}} | {{{status}}} | {{{reason}}} |
+{{/others}}
+{{#hasOthersOmitted}}
+
+_… and {{{othersOmitted}}} more in report.html and results.json._
+{{/hasOthersOmitted}}
+
+{{/hasOthers}}
+---
+<sub>evident {{{toolVersion}}} · catalogs: {{#catalogs}}{{{id}}} {{{version}}}{{^last()}}, {{/last()}}{{/catalogs}}{{#hasInputs}} · inputs (SHA-256): {{#inputs}}{{{path}}} {{{sha256}}}{{^last()}}; {{/last()}}{{/inputs}}{{/hasInputs}}{{#hasInputsOmitted}} and {{{inputsOmitted}}} more{{/hasInputsOmitted}}</sub>
 
 """#,
     ]

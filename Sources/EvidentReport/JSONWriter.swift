@@ -1,0 +1,162 @@
+/// A small streaming JSON writer: keys are written in the order the caller writes them (so output is
+/// deterministic), strings are escaped per RFC 8259, and the output is indented by two spaces.
+///
+/// Beyond what RFC 8259 requires it also escapes DEL, U+2028 / U+2029 (line breaks to JavaScript) and the
+/// bidi controls, so the document is safe to embed and to view. Misuse (a value without a key inside an
+/// object) is a programming error and is caught by the tests, not at run time.
+struct JSONWriter {
+    private(set) var output = ""
+    /// One entry per open container: whether it already holds a member.
+    private var nonEmpty: [Bool] = []
+    private var afterKey = false
+
+    init() {
+        output.reserveCapacity(1 << 16)
+    }
+
+    private mutating func beforeValue() {
+        if afterKey {
+            afterKey = false
+            return
+        }
+        if let last = nonEmpty.last {
+            if last { output += "," }
+            nonEmpty[nonEmpty.count - 1] = true
+            newline()
+        }
+    }
+
+    private mutating func newline() {
+        output += "\n"
+        output += String(repeating: "  ", count: nonEmpty.count)
+    }
+
+    mutating func beginObject() {
+        beforeValue()
+        output += "{"
+        nonEmpty.append(false)
+    }
+
+    mutating func endObject() {
+        close("}")
+    }
+
+    mutating func beginArray() {
+        beforeValue()
+        output += "["
+        nonEmpty.append(false)
+    }
+
+    mutating func endArray() {
+        close("]")
+    }
+
+    private mutating func close(_ bracket: String) {
+        let hadMembers = nonEmpty.popLast() ?? false
+        if hadMembers { newline() }
+        output += bracket
+    }
+
+    mutating func key(_ name: String) {
+        beforeValue()
+        Self.quote(name, into: &output)
+        output += ": "
+        afterKey = true
+    }
+
+    mutating func string(_ value: String) {
+        beforeValue()
+        Self.quote(value, into: &output)
+    }
+
+    mutating func int(_ value: Int) {
+        beforeValue()
+        output += String(value)
+    }
+
+    mutating func bool(_ value: Bool) {
+        beforeValue()
+        output += value ? "true" : "false"
+    }
+
+    mutating func null() {
+        beforeValue()
+        output += "null"
+    }
+
+    // Conveniences for members.
+
+    mutating func member(_ name: String, _ value: String) {
+        key(name)
+        string(value)
+    }
+
+    mutating func member(_ name: String, _ value: String?) {
+        key(name)
+        if let value { string(value) } else { null() }
+    }
+
+    mutating func member(_ name: String, _ value: Int) {
+        key(name)
+        int(value)
+    }
+
+    mutating func member(_ name: String, _ value: Int?) {
+        key(name)
+        if let value { int(value) } else { null() }
+    }
+
+    mutating func member(_ name: String, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    mutating func member(_ name: String, strings: [String]) {
+        key(name)
+        beginArray()
+        for s in strings { string(s) }
+        endArray()
+    }
+
+    mutating func object(_ name: String, _ body: (inout JSONWriter) -> Void) {
+        key(name)
+        beginObject()
+        body(&self)
+        endObject()
+    }
+
+    mutating func array(_ name: String, _ body: (inout JSONWriter) -> Void) {
+        key(name)
+        beginArray()
+        body(&self)
+        endArray()
+    }
+
+    private static let hex: [Character] = Array("0123456789abcdef")
+
+    static func quote(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                let v = scalar.value
+                if v < 0x20 || v == 0x7F || v == 0x2028 || v == 0x2029 || v == 0xFEFF || Text.isBidiControl(scalar) {
+                    out += "\\u"
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        out.append(hex[Int((v >> UInt32(shift)) & 0xF)])
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}

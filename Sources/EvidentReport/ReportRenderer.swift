@@ -1,0 +1,32 @@
+import EvidentCore
+
+/// The four report formats. Each renderer reads only the `AuditResult` it is given (and the options): it
+/// prints nothing that is not in the result, takes every time from the result's clock, and gives
+/// byte-identical output for the same input.
+public enum ReportRenderer {
+    /// `report.html`: self-contained (inline CSS and SVG, nothing fetched), from `options.htmlTemplate`.
+    /// Throws `ReportError` when the template does not parse, or when it uses a tag that does not escape
+    /// (`{{{ }}}`, `{{& }}`, pragmas, delimiter changes).
+    public static func html(_ result: AuditResult, options: ReportOptions) throws(ReportError) -> String {
+        try HTMLReport.render(ReportModel(result, options: options), options: options)
+    }
+
+    /// `report.md`: GitHub-flavoured Markdown from `options.markdownTemplate`, never longer than
+    /// `options.markdownBudget` UTF-16 code units (detail blocks are dropped from the least severe upwards,
+    /// then tables are capped, and the report says what was left out). Throws `ReportError` when the template
+    /// does not parse.
+    public static func markdown(_ result: AuditResult, options: ReportOptions) throws(ReportError) -> String {
+        try MarkdownReport.render(ReportModel(result, options: options), options: options)
+    }
+
+    /// `junit.xml`: a test suite per control family and a test case per control; valid against the strict
+    /// Ant JUnit schema and Jenkins' xunit schema. Cannot fail.
+    public static func junit(_ result: AuditResult, options: ReportOptions) -> String {
+        JUnitReport.render(result, maxRows: options.maxRowsPerControl)
+    }
+
+    /// `results.json`: the stable JSON contract (schemaVersion 1) with every finding. Cannot fail.
+    public static func json(_ result: AuditResult, options: ReportOptions) -> String {
+        JSONReport.render(result)
+    }
+}

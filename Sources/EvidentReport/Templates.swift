@@ -1,0 +1,59 @@
+import Mustache
+
+/// Parsing and safety checks shared by the HTML and Markdown renderers.
+enum Templates {
+    /// Parses `text`, turning the library's parser error into a `ReportError` that names the template.
+    /// `prefix` is text the renderer puts before the template (whole lines); error positions leave it out.
+    static func parse(_ text: String, name: String, prefix: String = "") throws(ReportError) -> MustacheTemplate {
+        do {
+            return try MustacheTemplate(string: prefix + text)
+        } catch let error as MustacheTemplate.ParserError {
+            let prefixLines = prefix.filter { $0 == "\n" }.count
+            throw .templateSyntax(template: name, line: max(1, error.context.lineNumber - prefixLines),
+                                  column: error.context.columnNumber, problem: describe(error.error))
+        } catch {
+            throw .templateSyntax(template: name, line: 1, column: 1, problem: "\(error)")
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? MustacheTemplate.Error else { return "\(error)" }
+        switch error {
+        case .sectionCloseNameIncorrect: return "a section is closed with a different name than it was opened with"
+        case .unfinishedName: return "a tag is not closed"
+        case .expectedSectionEnd: return "a section is opened but never closed"
+        case .invalidSetDelimiter: return "a set-delimiter tag is malformed"
+        case .transformAppliedToInheritanceSection: return "a transform is applied to an inheritance section"
+        case .illegalTokenInsideInheritSection: return "an inheritance section holds a tag it may not hold"
+        case .textInsideInheritSection: return "an inheritance section holds text"
+        case .invalidConfigVariableSyntax: return "a pragma tag is malformed"
+        case .unrecognisedConfigVariable: return "a pragma names an unknown setting"
+        }
+    }
+
+    /// Refuses tags that would print model text without HTML escaping: `{{{ }}}`, `{{& }}`, content-type
+    /// pragmas (`{{% }}`) and delimiter changes (`{{= =}}`, after which the check could not see the tags).
+    static func checkEscapesEverything(_ text: String, name: String) throws(ReportError) {
+        let scalars = Array(text.unicodeScalars)
+        var line = 1
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            if s == "\n" { line += 1 }
+            if s == "{", i + 2 < scalars.count, scalars[i + 1] == "{" {
+                let sigil = scalars[i + 2]
+                let problem: String? = switch sigil {
+                case "{": "the triple mustache {{{ }}} prints text without HTML escaping; use {{ }}"
+                case "&": "the {{& }} tag prints text without HTML escaping; use {{ }}"
+                case "%": "pragmas ({{% }}) may not change how the HTML report escapes text"
+                case "=": "set-delimiter tags ({{= =}}) are not allowed in the HTML template"
+                default: nil
+                }
+                if let problem { throw .unsafeTemplate(template: name, line: line, problem: problem) }
+                i += 2
+                continue
+            }
+            i += 1
+        }
+    }
+}
