@@ -56,6 +56,8 @@ enum JSONReport {
             w.member("exitCode", Int(result.gate.exitCode))
             w.member("passed", result.gate.passed)
             w.member("summary", result.gate.summary)
+            w.member("failOn", strings: result.gate.failOn.map(\.rawValue))
+            w.member("failOnSeverity", result.gate.minimumSeverity.rawValue)
             w.member("failingControls", strings: result.gate.failingControls)
         }
         let h = result.hygiene

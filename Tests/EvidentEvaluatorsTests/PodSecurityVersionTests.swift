@@ -59,4 +59,17 @@ struct PodSecurityVersionTests {
     func invalidParameter(_ text: String) {
         #expect(throws: EvaluationError.self) { try Self.runAsUserFindings(label: nil, version: .string(text)) }
     }
+
+    @Test("an invalid namespace label is reported as a diagnostic")
+    func invalidLabelDiagnostic() throws {
+        guard let type = BuiltinEvaluators.all.first(where: { $0.descriptor.id == "pss-runAsUser" }) else {
+            Issue.record("pss-runAsUser is not registered")
+            return
+        }
+        let bad = type.diagnostics(for: try Self.snapshot(label: "1.22"), parameters: Parameters())
+        #expect(bad.count == 1)
+        #expect(bad.first?.message.contains("'1.22'") == true)
+        #expect(bad.first?.location?.line == 1)
+        #expect(type.diagnostics(for: try Self.snapshot(label: "v1.22"), parameters: Parameters()).isEmpty)
+    }
 }

@@ -19,16 +19,17 @@ public struct GatePolicy: Sendable, Hashable {
         if !errors.isEmpty {
             return GateResult(exitCode: 3, passed: false,
                               summary: "\(errors.count) control(s) could not be evaluated (error); the result cannot be trusted",
-                              failingControls: errors + failing.filter { !errors.contains($0) })
+                              failingControls: errors + failing.filter { !errors.contains($0) }, failOn: failOn.sorted(),
+                              minimumSeverity: minimumSeverity)
         }
         if !failing.isEmpty {
             return GateResult(exitCode: 1, passed: false,
                               summary: "gate failed: \(failing.count) control(s) at \(minimumSeverity.rawValue) severity or above are \(statuses)",
-                              failingControls: failing)
+                              failingControls: failing, failOn: failOn.sorted(), minimumSeverity: minimumSeverity)
         }
         return GateResult(exitCode: 0, passed: true,
                           summary: "gate passed: no control at \(minimumSeverity.rawValue) severity or above is \(statuses)",
-                          failingControls: [])
+                          failingControls: [], failOn: failOn.sorted(), minimumSeverity: minimumSeverity)
     }
 }
 
@@ -155,6 +156,12 @@ public struct AuditEngine: Sendable {
         hygiene.exclusions = plan.catalogs.flatMap { s in s.exclusions.map { (catalog: s.reference, exclusion: $0) } }
 
         var diagnostics = index.snapshot.diagnostics
+        var noticed: Set<Diagnostic> = []
+        for job in jobs {
+            for d in registry[job.evaluator]?.diagnostics(for: index, parameters: job.parameters) ?? [] where noticed.insert(d).inserted {
+                diagnostics.append(d)
+            }
+        }
         for e in hygiene.staleExceptions {
             diagnostics.append(Diagnostic(.warning, "exception \(e.id) (\(e.control), \(e.scope.description)) matches no finding: it is stale",
                                           at: e.source))

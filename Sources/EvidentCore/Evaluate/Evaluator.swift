@@ -11,6 +11,13 @@ public protocol Evaluator: Sendable {
     init()
     /// Runs the check. Throw `EvaluationError` when it cannot run (the check becomes `error`, never a pass).
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome
+    /// Recoverable problems in the inputs that this check noticed (e.g. an invalid label it had to ignore).
+    /// They appear in the reports' diagnostics; duplicates from several checks are merged.
+    static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic]
+}
+
+extension Evaluator {
+    public static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] { [] }
 }
 
 /// A check that could not run: a bad argument, an unexpected input shape. It becomes status `error`.

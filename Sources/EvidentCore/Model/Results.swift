@@ -171,12 +171,19 @@ public struct GateResult: Sendable, Hashable {
     public var summary: String
     /// Ids of the controls that failed the gate.
     public var failingControls: [String]
+    /// The statuses that fail the gate, in precedence order.
+    public var failOn: [ControlStatus]
+    /// Only controls at or above this severity count.
+    public var minimumSeverity: Severity
 
-    public init(exitCode: Int32, passed: Bool, summary: String, failingControls: [String]) {
+    public init(exitCode: Int32, passed: Bool, summary: String, failingControls: [String],
+                failOn: [ControlStatus] = [.notSatisfied], minimumSeverity: Severity = .low) {
         self.exitCode = exitCode
         self.passed = passed
         self.summary = summary
         self.failingControls = failingControls
+        self.failOn = failOn
+        self.minimumSeverity = minimumSeverity
     }
 }
 

@@ -67,6 +67,16 @@ protocol PodSecurityCheck: PodSpecEvaluator {
 
 extension PodSecurityCheck {
     static var introduced: PodSecurityVersion { .v1(0) }
+
+    /// A namespace whose `enforce-version` label is not a version falls back to the default; say so.
+    static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] {
+        index.resources(ofKind: "Namespace").compactMap { ns in
+            guard let label = ns.labels[PodSecurityVersion.enforceVersionLabel],
+                  PodSecurityVersion(parsing: label) == nil else { return nil }
+            return Diagnostic(.warning, "namespace \(ns.name): label \(PodSecurityVersion.enforceVersionLabel)='\(label)' "
+                              + "is not a version (latest or v1.N); its pods are checked at the default version", at: ns.source)
+        }
+    }
     static var windowsExemptFrom: PodSecurityVersion? { nil }
 
     func violations(in pod: PodSpecContext, parameters: Parameters) throws(EvaluationError) -> [Violation] {
