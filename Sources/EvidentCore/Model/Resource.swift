@@ -42,6 +42,12 @@ public struct ResourceID: Sendable, Hashable, Comparable, CustomStringConvertibl
         return "\(kind) \(name)"
     }
 
+    /// The API group of an apiVersion: `apps` for `apps/v1`, empty for the core group `v1`.
+    public static func group(of apiVersion: String) -> String {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+
     public static func < (a: ResourceID, b: ResourceID) -> Bool {
         (a.namespace ?? "", a.kind, a.name, a.group) < (b.namespace ?? "", b.kind, b.name, b.group)
     }
@@ -89,10 +95,7 @@ public struct Resource: Sendable {
     }
 
     /// The API group: `apps` for `apps/v1`, empty for the core group `v1`.
-    public var group: String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
-        return String(apiVersion[..<slash])
-    }
+    public var group: String { ResourceID.group(of: apiVersion) }
 
     public var id: ResourceID { ResourceID(group: group, kind: kind, namespace: namespace, name: name) }
 
@@ -120,10 +123,7 @@ public struct ResourceReference: Sendable, Hashable, Comparable, CustomStringCon
         self.name = name
     }
 
-    public var group: String {
-        guard let slash = apiVersion.firstIndex(of: "/") else { return "" }
-        return String(apiVersion[..<slash])
-    }
+    public var group: String { ResourceID.group(of: apiVersion) }
 
     public var id: ResourceID { ResourceID(group: group, kind: kind, namespace: namespace, name: name) }
 
