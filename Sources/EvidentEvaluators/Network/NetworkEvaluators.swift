@@ -2,5 +2,8 @@ import EvidentCore
 
 /// The evaluators of this folder, one file each.
 enum NetworkEvaluators {
-    static let all: [any Evaluator.Type] = []
+    static let all: [any Evaluator.Type] = [
+        NamespaceDefaultDenyIngress.self, NamespaceDefaultDenyEgress.self, PodPolicyCoverage.self,
+        PublicExposureZone.self, EgressOpenCIDR.self,
+    ]
 }

@@ -1,0 +1,96 @@
+import EvidentCore
+
+/// A Kubernetes label selector (`metav1.LabelSelector`): `matchLabels` and `matchExpressions` with the
+/// operators In, NotIn, Exists and DoesNotExist, all ANDed.
+///
+/// An empty selector (`{}`) matches every label set. `NotIn` also matches when the key is absent, as in
+/// Kubernetes. A selector that Kubernetes would reject (an unknown operator, In or NotIn without values,
+/// Exists or DoesNotExist with values) does not parse; callers decide what that means for them.
+struct LabelSelector: Sendable, Hashable {
+    enum Operator: String, Sendable, Hashable {
+        case `in` = "In"
+        case notIn = "NotIn"
+        case exists = "Exists"
+        case doesNotExist = "DoesNotExist"
+    }
+
+    /// One `matchExpressions` entry.
+    struct Requirement: Sendable, Hashable {
+        var key: String
+        var `operator`: Operator
+        var values: Set<String>
+
+        func matches(_ labels: [String: String]) -> Bool {
+            let value = labels[key]
+            switch self.operator {
+            case .in: return value.map(values.contains) ?? false
+            case .notIn: return value.map { !values.contains($0) } ?? true
+            case .exists: return value != nil
+            case .doesNotExist: return value == nil
+            }
+        }
+    }
+
+    /// Why a selector could not be read.
+    struct Invalid: Error, Sendable, Hashable, CustomStringConvertible {
+        var reason: String
+        var description: String { reason }
+    }
+
+    var matchLabels: [String: String]
+    var requirements: [Requirement]
+
+    init(matchLabels: [String: String] = [:], requirements: [Requirement] = []) {
+        self.matchLabels = matchLabels
+        self.requirements = requirements
+    }
+
+    /// The selector that matches everything.
+    static let everything = LabelSelector()
+
+    /// Reads a selector object. A missing or null value is the empty selector (callers for which
+    /// "absent" means "nothing", such as a peer's `namespaceSelector`, check for absence first).
+    static func parse(_ value: Value?) throws(Invalid) -> LabelSelector {
+        guard let value, !value.isNull else { return .everything }
+        guard value.map != nil else { throw Invalid(reason: "a label selector must be a map") }
+        var selector = LabelSelector(matchLabels: value["matchLabels"]?.stringMap ?? [:])
+        for (i, expression) in (value["matchExpressions"]?.items ?? []).enumerated() {
+            guard let key = expression["key"]?.string, !key.isEmpty else {
+                throw Invalid(reason: "matchExpressions[\(i)] has no key")
+            }
+            let name = expression["operator"]?.string ?? ""
+            guard let op = Operator(rawValue: name) else {
+                throw Invalid(reason: "matchExpressions[\(i)] has unknown operator '\(name)'")
+            }
+            let values = Set((expression["values"]?.items ?? []).compactMap(Self.labelValue))
+            let needsValues = op == .in || op == .notIn
+            if needsValues && values.isEmpty {
+                throw Invalid(reason: "matchExpressions[\(i)] uses \(name) without values")
+            }
+            if !needsValues && !values.isEmpty {
+                throw Invalid(reason: "matchExpressions[\(i)] uses \(name) with values")
+            }
+            selector.requirements.append(Requirement(key: key, operator: op, values: values))
+        }
+        return selector
+    }
+
+    /// Whether `labels` satisfy every part of the selector.
+    func matches(_ labels: [String: String]) -> Bool {
+        for (key, value) in matchLabels where labels[key] != value { return false }
+        return requirements.allSatisfy { $0.matches(labels) }
+    }
+
+    /// True for `{}`, which selects everything.
+    var isEmpty: Bool { matchLabels.isEmpty && requirements.isEmpty }
+
+    /// Label values as YAML may type them (`version: 2` is the string "2" to Kubernetes).
+    private static func labelValue(_ value: Value) -> String? {
+        switch value {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .bool(let b): return String(b)
+        default: return nil
+        }
+    }
+}
