@@ -1290,6 +1290,13 @@ exceptions:
     approvedBy: ciso@example.com
     ticket: SEC-1234
     expires: 2027-03-31
+  - id: EXC-2026-007
+    control: sp800-190-4.5.5
+    scope: {namespace: legacy-billing, kind: Deployment, name: billing-api, check: host-path}
+    justification: The vendor agent reads the Docker socket until its 6.0 release removes that need.
+    approvedBy: ciso@example.com
+    ticket: SEC-1187
+    expires: 2027-01-15
   - id: EXC-2026-001
     control: sp800-190-4.4.3
     scope: {namespace: legacy-billing, kind: Deployment, name: billing-api, check: privileged}

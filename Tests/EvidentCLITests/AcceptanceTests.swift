@@ -48,7 +48,15 @@ struct AcceptanceTests {
         #expect(failing.code == 1)
         #expect(statuses(try results(dir.appendingPathComponent("a/results.json")))["sp800-190-4.1.5"] == "not-satisfied")
 
+        // 4.1.5 is partial: an attestation covers its procedural half, so the checks alone decide its status.
         try CLI.write(planBase + """
+            attestations:
+              - control: sp800-190-4.1.5
+                status: satisfied
+                statement: Admission control enforces the registry allow-list and verifies signatures.
+                attestedBy: platform-security@example.com
+                date: 2026-11-01
+                expires: 2027-11-01
             exceptions:
               - id: EXC-1
                 control: sp800-190-4.1.5
