@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators"]),
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
                     exclude: ["Golden"]),
-        .testTarget(name: "EvidentCLITests", dependencies: ["evident"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentReport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

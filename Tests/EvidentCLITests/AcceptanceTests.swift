@@ -1,3 +1,4 @@
+import EvidentReport
 import Foundation
 import Testing
 
@@ -32,6 +33,8 @@ struct AcceptanceTests {
         #expect(!s.values.contains("error"))
         #expect(s["pss-restricted-runAsNonRoot"] == "satisfied")
         #expect(s["sp800-190-4.3.3"] == "satisfied")
+        let junit = dir.appendingPathComponent("junit.xml")
+        try Self.expectValidJUnit(junit)
     }
 
     @Test func exceptionsWaiveUntilTheyExpire() throws {
@@ -111,5 +114,20 @@ struct AcceptanceTests {
             for canary in Self.canaries { #expect(!text.contains(canary), "\(name) leaks \(canary)") }
         }
         for canary in Self.canaries { #expect(!r.stdout.contains(canary) && !r.stderr.contains(canary)) }
+        try Self.expectValidJUnit(out.appendingPathComponent("junit.xml"))
+    }
+
+    /// Every JUnit report the tool writes validates against both schemas in the conformance data.
+    static func expectValidJUnit(_ file: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let xml = try String(contentsOf: file, encoding: .utf8)
+        #expect(XMLCheck.wellFormedError(xml) == nil, sourceLocation: sourceLocation)
+        guard let xsds = CLI.conformance?.appendingPathComponent("junit-xsd") else {
+            print("JUnit schema validation skipped: no conformance data (set EVIDENT_CONFORMANCE)")
+            return
+        }
+        for name in ["windyroad-JUnit.xsd", "jenkins-xunit-junit-10.xsd"] {
+            let problem = XMLCheck.schemaError(xml, xsdPath: xsds.appendingPathComponent(name).path)
+            #expect(problem == nil, "\(file.lastPathComponent) vs \(name): \(problem ?? "")", sourceLocation: sourceLocation)
+        }
     }
 }

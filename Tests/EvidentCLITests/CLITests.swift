@@ -84,6 +84,7 @@ struct CLITests {
             #expect(!a.isEmpty, "\(name) is empty")
             #expect(a == b, "\(name) differs between two runs with the same --now")
         }
+        try AcceptanceTests.expectValidJUnit(dir.appendingPathComponent("a/junit.xml"))
         // SOURCE_DATE_EPOCH fixes the clock the same way.
         let epoch = try CLI.run(["audit", "--example", "--output", "c"], environment: ["SOURCE_DATE_EPOCH": "1795780800"], in: dir)
         #expect(epoch.code == 1)

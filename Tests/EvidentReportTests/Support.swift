@@ -40,35 +40,10 @@ enum Support {
     // MARK: XML
 
     /// nil when well-formed, else libxml2's message.
-    static func wellFormedError(_ xml: String) -> String? {
-        var message = [CChar](repeating: 0, count: 4_096)
-        let bytes = Array(xml.utf8)
-        let rc = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xs_well_formed($0, buffer.count, &message, message.count)
-                }
-            } ?? 1
-        }
-        return rc == 0 ? nil : String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    static func wellFormedError(_ xml: String) -> String? { XMLCheck.wellFormedError(xml) }
 
     /// nil when valid against the schema at `xsd`, else the problem.
-    static func schemaError(_ xml: String, xsd: URL) -> String? {
-        var message = [CChar](repeating: 0, count: 8_192)
-        let bytes = Array(xml.utf8)
-        let rc = xsd.path.withCString { path in
-            bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { base in
-                    base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                        xs_validate(path, $0, buffer.count, &message, message.count)
-                    }
-                } ?? -1
-            }
-        }
-        let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return rc == 0 ? nil : "rc=\(rc): \(text)"
-    }
+    static func schemaError(_ xml: String, xsd: URL) -> String? { XMLCheck.schemaError(xml, xsdPath: xsd.path) }
 
     /// The conformance folder: `EVIDENT_CONFORMANCE`, or `../shared/conformance` beside the package root.
     static var conformance: URL? {
