@@ -132,4 +132,48 @@ struct CLITests {
         #expect(evaluators.code == 0)
         #expect(evaluators.stdout.contains("read-only-root-filesystem"))
     }
+
+    @Test func usersAddCatalogsAndReplaceBuiltInOnes() throws {
+        let dir = try CLI.temporaryDirectory()
+        let catalog = dir.appendingPathComponent("my-org.yaml")
+        try CLI.write("""
+            kind: ControlCatalog
+            schemaVersion: 1
+            id: my-org
+            title: My organisation's controls
+            version: "1"
+            parameters:
+              - {id: exempt_namespaces, type: list<string>, default: [kube-system], description: skipped namespaces}
+            families:
+              - id: runtime
+                title: Runtime
+                controls:
+                  - id: my-org-1
+                    title: Read-only root filesystems
+                    statement: Containers cannot change their own image at run time.
+                    severity: medium
+                    mode: automated
+                    checks:
+                      - {id: ro-root, evaluator: read-only-root-filesystem}
+            """, to: catalog)
+        let snapshot = CLI.fixtures.appendingPathComponent("compliant-snapshot.yaml").path
+        let r = try CLI.run(["audit", snapshot, "--catalog", catalog.path, "--now", now, "--format", "json", "--output", "o"], in: dir)
+        let json = try String(contentsOf: dir.appendingPathComponent("o/results.json"), encoding: .utf8)
+        #expect(json.contains("\"my-org-1\""), "\(r.stderr)")
+        let list = try CLI.run(["controls", "--catalog", catalog.path])
+        #expect(list.stdout.contains("my-org-1"))
+        // A file with a built-in catalog's id replaces the built-in one.
+        let tailored = dir.appendingPathComponent("nist.yaml")
+        let nist = try String(contentsOf: CLI.root.appendingPathComponent("controls/nist-sp800-190.yaml"), encoding: .utf8)
+        try CLI.write(nist.replacingOccurrences(of: "title: Hardware countermeasures", with: "title: Tailored hardware"), to: tailored)
+        let explain = try CLI.run(["controls", "sp800-190-4.6", "--catalog", tailored.path])
+        #expect(explain.code == 0)
+        #expect(explain.stdout.contains("Tailored hardware"))
+        // A broken catalog file exits 2 naming the file and line.
+        try CLI.write("kind: ControlCatalog\nschemaVersion: 1\nid: x\ntitle: t\nversion: '1'\nfamilys: []\n", to: catalog)
+        let broken = try CLI.run(["controls", "--catalog", catalog.path])
+        #expect(broken.code == 2)
+        #expect(broken.stderr.contains("\(catalog.path):6"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("familys"))
+    }
 }

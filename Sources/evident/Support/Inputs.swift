@@ -129,7 +129,7 @@ struct Scope {
     /// Loads the catalogs (built-in plus `--catalog` files) and the plan (or the implicit default plan).
     static func load(planPath: String?, catalogPaths: [String], example: Bool = false,
                      registry: EvaluatorRegistry) throws(CLIError) -> Scope {
-        let builtins = try BuiltinResources.catalogs(registry: registry)
+        var builtins = try BuiltinResources.catalogs(registry: registry)
         var inputs: [InputFile] = []
         var extra: [Catalog] = []
         for path in catalogPaths {
@@ -137,10 +137,14 @@ struct Scope {
             inputs.append(InputFile(path: path, role: .catalog, sha256: Digest.sha256(data), bytes: data.count))
             do {
                 let catalog = try CatalogLoader.load(try Inputs.text(data, path: path), path: path, registry: registry)
-                if builtins.contains(where: { $0.id == catalog.id }) || extra.contains(where: { $0.id == catalog.id }) {
-                    throw CLIError.invalid("\(path): a catalog with id '\(catalog.id)' is already loaded")
+                if extra.contains(where: { $0.id == catalog.id }) {
+                    throw CLIError.invalid("\(path): a catalog with id '\(catalog.id)' is already given by another --catalog")
                 }
-                extra.append(catalog)
+                if let i = builtins.firstIndex(where: { $0.id == catalog.id }) {
+                    builtins[i] = catalog  // a file with a built-in's id replaces the built-in (e.g. a tailored copy)
+                } else {
+                    extra.append(catalog)
+                }
             } catch let error as LoadError {
                 throw .load(error)
             } catch let error as CLIError {
@@ -166,13 +170,14 @@ struct Scope {
             return Scope(plan: .implicit(catalogIDs: catalogs.map(\.id)), catalogs: catalogs, inputs: inputs)
         }
         let planDirectory = URL(fileURLWithPath: planPathShown).deletingLastPathComponent()
+        let builtinCatalogs = builtins
         let referenced = ReferencedCatalogs()
         do {
             let (plan, catalogs) = try PlanLoader.load(planText, path: planPathShown, registry: registry, extra: extra) {
                 reference, isPath, location throws(LoadError) in
                 if !isPath {
-                    guard let catalog = builtins.first(where: { $0.id == reference }) else {
-                        let known = builtins.map(\.id).joined(separator: ", ")
+                    guard let catalog = builtinCatalogs.first(where: { $0.id == reference }) else {
+                        let known = builtinCatalogs.map(\.id).joined(separator: ", ")
                         throw LoadError("unknown catalog '\(reference)'", at: location, word: reference,
                                         hint: "built-in catalogs: \(known); give your own with `path:` or --catalog")
                     }
