@@ -820,6 +820,7 @@ families:
           - {id: sp800-190-4.1.1_obj.3, text: "A quality gate in the pipeline or at admission blocks vulnerable images."}
         severity: critical
         mode: partial
+        requires: [image-scan]                  # needs-evidence until image-scan results are read
         references: {sp800-53: [ra-5, si-2, cm-7]}
       - id: sp800-190-4.1.2
         title: Image configuration defects

@@ -10,25 +10,31 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Audit a cluster snapshot against the catalogs and your security plan, and write the reports.",
         discussion: """
-            SNAPSHOT is what `kubectl get <kinds> -A -o json` (or -o yaml) prints, plain manifests (multi-document
-            YAML), a folder of them (read recursively), or `-` for stdin. Several inputs join one set of objects;
-            when an object appears twice, the later input wins.
+            SNAPSHOT is what `kubectl get <kinds> -A -o json` (or -o yaml) prints, plain manifests \
+            (multi-document YAML), a folder of them (read recursively), or `-` for stdin. Several inputs join \
+            one set of objects; when an object appears twice, the later input wins.
 
-            Reports go to --output: report.html, report.md, junit.xml and results.json. They are written
-            completely or not at all; a failed run never replaces good reports with half-written ones.
+            Reports go to --output: report.html, report.md, junit.xml and results.json. They are rendered \
+            completely before any file is replaced, so a failed run never leaves half-written reports.
 
             EXIT CODES
               0  the gate passed
-              1  the gate failed: a control at or above --fail-on-severity ended in a --fail-on status
-              2  the invocation or an input was invalid (nothing was evaluated), or reports could not be written
-              3  some control ended in `error`: the result cannot be trusted (3 wins over 1)
+              1  the gate failed: a control at or above
+                 --fail-on-severity ended in a --fail-on status
+              2  the invocation or an input was invalid (nothing
+                 was evaluated), or reports could not be written
+              3  some control ended in `error`: the result cannot
+                 be trusted (3 wins over 1)
             Reports are still written for 1 and 3.
 
             EXAMPLES
               evident audit --example
-              kubectl get $(evident audit --print-kinds) -A -o json > snapshot.json
-              evident audit snapshot.json --plan plan.yaml --fail-on-severity high
-              evident audit manifests/ --format junit,json --output build/evidence
+              kubectl get $(evident audit --print-kinds) -A -o json \\
+                > snapshot.json
+              evident audit snapshot.json --plan plan.yaml \\
+                --fail-on-severity high
+              evident audit manifests/ --format junit,json \\
+                --output build/evidence
             """
     )
 

@@ -22,25 +22,32 @@ struct ControlsCommand: ParsableCommand {
     func run() throws {
         let registry = BuiltinEvaluators.registry
         let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, registry: registry)
-        guard let id else {
+        guard let given = id else {
             for catalog in scope.catalogs {
                 print("\(catalog.id) \(catalog.version) — \(catalog.title)")
                 for family in catalog.families {
                     print("  \(family.title)")
                     for c in family.controls {
                         let severity = scope.plan.severityOverrides[c.id] ?? c.severity
-                        print("    \(c.id.padding(toLength: 36, withPad: " ", startingAt: 0)) \(severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(c.mode.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(c.title)")
+                        print("    \(pad(c.id, 36)) \(pad(severity.rawValue, 8)) \(pad(c.mode.rawValue, 9)) \(c.title)")
                     }
                 }
             }
             return
         }
+        let known = scope.catalogs.flatMap(\.controls).map(\.id)
+        // A short form such as `4.4.3` names the one control whose id ends with it.
+        let shortForm = known.filter { $0.hasSuffix("-" + given) }
+        let id = known.contains(given) || shortForm.count != 1 ? given : shortForm[0]
         guard let catalog = scope.catalogs.first(where: { $0.control(id) != nil }), let control = catalog.control(id) else {
-            let known = scope.catalogs.flatMap(\.controls).map(\.id)
-            let hint = Self.closest(id, in: known).map { " Did you mean '\($0)'?" } ?? ""
+            let hint = Suggestion.closest(id, in: known).map { " Did you mean '\($0)'?" } ?? ""
             throw CLIError.invalid("unknown control '\(id)'.\(hint) `evident controls` lists them.")
         }
         print(Self.explain(control, catalog: catalog, plan: scope.plan, registry: registry))
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0)
     }
 
     static func explain(_ c: Control, catalog: Catalog, plan: SecurityPlan, registry: EvaluatorRegistry) -> String {
@@ -96,10 +103,5 @@ struct ControlsCommand: ParsableCommand {
             lines.append("References: " + c.references.keys.sorted().map { "\($0) \(c.references[$0]?.joined(separator: ", ") ?? "")" }.joined(separator: "; "))
         }
         return lines.map(Terminal.clean).joined(separator: "\n")
-    }
-
-    static func closest(_ word: String, in candidates: [String]) -> String? {
-        candidates.first { $0.hasSuffix(word) || $0.lowercased() == word.lowercased() }
-            ?? candidates.first { $0.contains(word) }
     }
 }

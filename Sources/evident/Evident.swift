@@ -11,17 +11,17 @@ struct Evident: ParsableCommand {
         commandName: "evident",
         abstract: "Turn a Kubernetes cluster snapshot into compliance evidence (NIST SP 800-190, Pod Security Standards).",
         discussion: """
-            evident checks a snapshot (what `kubectl get ... -o json` prints, or manifests) against control
-            catalogs and your security plan, and writes HTML, Markdown, JUnit XML and JSON reports that list
+            evident checks a snapshot (what `kubectl get ... -o json` prints, or manifests) against control \
+            catalogs and your security plan, and writes HTML, Markdown, JUnit XML and JSON reports that list \
             every deviation from the plan with its evidence.
 
             Start with:  evident audit --example
 
             EXIT CODES
-              0  the gate passed (or the command succeeded)
-              1  the gate failed: controls at or above --fail-on-severity ended in a --fail-on status
-              2  the invocation or an input was invalid; nothing was evaluated, or reports could not be written
-              3  some control ended in `error`, so the result cannot be trusted (3 wins over 1)
+              0  the gate passed, or the command succeeded
+              1  the gate failed (see `evident audit --help`)
+              2  invalid invocation or input; nothing evaluated
+              3  a control ended in `error`: the result cannot be trusted
             """,
         version: version,
         subcommands: [AuditCommand.self, ControlsCommand.self, PlanCommand.self, EvaluatorsCommand.self]

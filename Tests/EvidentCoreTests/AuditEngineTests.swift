@@ -164,4 +164,41 @@ struct AuditEngineTests {
         #expect(Glob.matches("*", ""))
         #expect(Glob.matches("a?c*", "abcdef"))
     }
+
+    @Test func futureAttestationsDoNotCountYet() throws {
+        let r = try audit(configMap("ok"), plan: """
+            attestations:
+              - {control: man-1, status: satisfied, statement: s, attestedBy: me, date: 2026-11-28}
+            """)
+        #expect(status(r, "man-1") == .needsEvidence)
+        #expect(control(r, "man-1")?.reason?.contains("after the report time") == true)
+    }
+
+    @Test func waivedFindingsAreNotCountedAsFailed() throws {
+        let r = try audit(configMap("bad", labels: ["fail": "a"]) + configMap("b2", labels: ["fail": "a"]), plan: """
+            exceptions:
+              - {id: E1, control: auto-1, scope: {namespace: n, name: bad}, justification: j, approvedBy: c, expires: 2027-01-01}
+            """)
+        #expect(control(r, "auto-1")?.checks.first?.failed == 1)
+        #expect(control(r, "auto-1")?.reason == "check a: 1 resource(s) deviate")
+    }
+
+    @Test func requiredInputsKeepAControlWaitingForEvidence() throws {
+        var catalog = try TestData.loadCatalog()
+        catalog.families[0].controls[2].requiredInputs = ["image-scan"]
+        let (plan, _) = try TestData.loadPlan(TestData.plan + """
+
+            attestations:
+              - {control: part-1, status: satisfied, statement: s, attestedBy: me, date: 2026-01-01}
+            """)
+        let run = { (inputs: Set<String>) in
+            AuditEngine(registry: TestData.registry).run(
+                snapshot: try TestData.snapshot(configMap("ok")), plan: plan, catalogs: [catalog], inputs: [],
+                options: AuditOptions(now: now, toolVersion: "t", availableInputs: inputs))
+        }
+        let without = try run([])
+        #expect(status(without, "part-1") == .needsEvidence)
+        #expect(control(without, "part-1")?.reason?.contains("image-scan results") == true)
+        #expect(status(try run(["image-scan"]), "part-1") == .satisfied)
+    }
 }

@@ -146,4 +146,64 @@ struct PlanLoaderTests {
         #expect(PlanDate(iso: "2024-02-29") != nil)
         #expect(PlanDate(iso: "2023-02-29") == nil)
     }
+
+    @Test func attestationsAreUniqueAndConsistent() {
+        expectError(TestData.plan + """
+
+            attestations:
+              - {control: man-1, status: satisfied, statement: s, attestedBy: me, date: 2026-01-01}
+              - {control: man-1, status: not-satisfied, statement: s, attestedBy: you, date: 2026-02-01}
+            """, line: 10, word: "man-1")
+        expectError(TestData.plan + """
+
+            attestations:
+              - {control: man-1, status: satisfied, statement: s, attestedBy: me, date: 2026-05-01, expires: 2026-04-01}
+            """, line: 9, word: "2026-04-01")
+    }
+
+    @Test func exceptionKindsAndClusterLevelScopes() throws {
+        expectError(TestData.plan + """
+
+            exceptions:
+              - {id: E1, control: auto-1, scope: {namespace: n, kind: Deploymnet}, justification: j, approvedBy: c, expires: 2026-12-31}
+            """, line: 9, word: "Deploymnet")
+        // A scope of only a check is allowed: it covers that check's cluster-level findings.
+        let (plan, _) = try TestData.loadPlan(TestData.plan + """
+
+            exceptions:
+              - {id: E1, control: auto-1, scope: {check: a}, justification: j, approvedBy: c, expires: 2026-12-31}
+              - {id: E2, control: auto-1, scope: {namespace: n, kind: MyCustomThing}, justification: j, approvedBy: c, expires: 2026-12-31}
+            """)
+        #expect(plan.exceptions.count == 2)
+    }
+
+    @Test func catalogArgumentsAndModesAreChecked() {
+        for (from, to, word) in [("with: {check: a}", "with: {chek: a}", "chek"),
+                                 ("        checks:\n          - {id: c, evaluator: labelled, with: {check: c}}\n", "", nil)] as [(String, String, String?)] {
+            let text = TestData.catalog.replacingOccurrences(of: from, with: to)
+            #expect(text != TestData.catalog, "fixture drifted: \(from)")
+            do {
+                _ = try TestData.loadCatalog(text)
+                Issue.record("accepted \(to)")
+            } catch let error as LoadError {
+                if let word { #expect(error.word == word, "\(error)") }
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+
+    @Test func catalogsLoadedTogetherMustAgree() throws {
+        let a = try TestData.loadCatalog()
+        var b = a
+        b.id = "other"
+        b.origin = "other.yaml"
+        #expect(throws: LoadError.self) { try CatalogLoader.checkTogether([a, b]) }
+        b.families = []
+        b.parameters[0].type = .int
+        #expect(throws: LoadError.self) { try CatalogLoader.checkTogether([a, b]) }
+        b.parameters = a.parameters
+        b.parameters[1].defaultValue = .list([])
+        try CatalogLoader.checkTogether([a, b])  // each catalog keeps its own default
+    }
 }

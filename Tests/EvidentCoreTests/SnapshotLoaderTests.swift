@@ -199,4 +199,29 @@ struct SnapshotLoaderTests {
         #expect(index.podTemplates[0].pods.map(\.name) == ["nightly-1-abc"])
         #expect(index.podTemplates[0].objectPath("spec.containers[0].image") == "spec.jobTemplate.spec.template.spec.containers[0].image")
     }
+
+    @Test("RFC 3339 times: offsets, fractions; malformed times are ignored for snapshotTime")
+    func timestamps() throws {
+        #expect(Timestamp.seconds("1970-01-01T00:00:00Z") == 0)
+        #expect(Timestamp.seconds("2026-11-27T12:00:00Z") == 1_795_780_800)
+        #expect(Timestamp.seconds("2026-11-27T13:00:00+01:00") == 1_795_780_800)
+        #expect(Timestamp.seconds("2024-02-29T00:00:00.5Z") == 1_709_164_800.5)
+        for bad in ["2026-13-45T99:00:00Z", "2026-11-27 12:00:00Z", "2026-11-27T12:00:00", "yesterday", "2026-11-27T12:00:00.Z"] {
+            #expect(Timestamp.seconds(bad) == nil, "\(bad)")
+        }
+        let s = try load("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: a, creationTimestamp: "2026-13-45T99:00:00Z"}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: b, creationTimestamp: "2026-03-04T05:06:07.5Z"}
+            ---
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: c, creationTimestamp: "2026-03-04T05:06:07Z"}
+            """)
+        #expect(s.newestTimestamp == Date(timeIntervalSince1970: 1_772_600_767.5))
+    }
 }

@@ -6,7 +6,8 @@ import Testing
 /// A ConfigMap labelled `fail: <check>` fails that check; `error: <check>` makes it throw.
 struct LabelledFailures: Evaluator {
     static let descriptor = EvaluatorDescriptor(
-        id: "labelled", title: "test", summary: "ConfigMaps labelled fail=<check> fail.", examples: [])
+        id: "labelled", title: "test", summary: "ConfigMaps labelled fail=<check> fail.",
+        parameters: [EvaluatorParameter("check", "the check name the labels refer to")], examples: [])
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
         let check = context.parameters.string("check") ?? ""

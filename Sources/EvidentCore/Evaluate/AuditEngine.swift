@@ -39,12 +39,16 @@ public struct AuditOptions: Sendable {
     public var snapshotTime: Date?
     public var gate: GatePolicy
     public var toolVersion: String
+    /// Optional inputs that were given (e.g. `image-scan`); controls that require others are needs-evidence.
+    public var availableInputs: Set<String>
 
-    public init(now: Date, snapshotTime: Date? = nil, gate: GatePolicy = GatePolicy(), toolVersion: String) {
+    public init(now: Date, snapshotTime: Date? = nil, gate: GatePolicy = GatePolicy(), toolVersion: String,
+                availableInputs: Set<String> = []) {
         self.now = now
         self.snapshotTime = snapshotTime
         self.gate = gate
         self.toolVersion = toolVersion
+        self.availableInputs = availableInputs
     }
 }
 
@@ -69,22 +73,32 @@ public struct AuditEngine: Sendable {
     public func run(snapshot index: SnapshotIndex, plan: SecurityPlan, catalogs: [Catalog], inputs: [InputFile],
                     options: AuditOptions) -> AuditResult {
         let definitions = catalogs.flatMap(\.parameters)
-        var baseParameters: [String: Value] = [:]
-        for d in definitions.reversed() { if let v = d.defaultValue { baseParameters[d.id] = v } }
-        baseParameters.merge(plan.parameters) { _, planValue in planValue }
+        // Parameters of a check: every catalog's defaults (the first catalog defining one wins), then the
+        // check's own catalog's defaults, then the plan's values, then the check's `with:` arguments.
+        var shared: [String: Value] = [:]
+        for d in definitions.reversed() { if let v = d.defaultValue { shared[d.id] = v } }
+        func baseParameters(of catalog: Catalog) -> [String: Value] {
+            var values = shared
+            for d in catalog.parameters { values[d.id] = d.defaultValue }
+            return values.merging(plan.parameters) { _, planValue in planValue }
+        }
         let excluded = Dictionary(plan.catalogs.flatMap(\.exclusions).map { ($0.control, $0) }) { a, _ in a }
 
         // Collect the distinct jobs, then run them across cores.
         var jobs: [Job] = []
         var jobIndex: [Job: Int] = [:]
+        var jobOfCheck: [String: Int] = [:]  // "<control id>/<check id>" -> job
         for catalog in catalogs {
+            let base = baseParameters(of: catalog)
             for control in catalog.controls where excluded[control.id] == nil {
                 for check in control.checks {
-                    let job = Job(evaluator: check.evaluator, parameters: Parameters(baseParameters.merging(check.arguments) { $1 }))
-                    if jobIndex[job] == nil {
-                        jobIndex[job] = jobs.count
+                    let job = Job(evaluator: check.evaluator, parameters: Parameters(base.merging(check.arguments) { $1 }))
+                    let index = jobIndex[job] ?? jobs.count
+                    if index == jobs.count {
+                        jobIndex[job] = index
                         jobs.append(job)
                     }
+                    jobOfCheck[control.id + "/" + check.id] = index
                 }
             }
         }
@@ -109,9 +123,8 @@ public struct AuditEngine: Sendable {
                     var usedExceptions: [PlanException] = []
                     let exceptions = plan.exceptions.filter { $0.control == control.id }
                     for check in control.checks {
-                        let job = Job(evaluator: check.evaluator,
-                                      parameters: Parameters(baseParameters.merging(check.arguments) { $1 }))
-                        let result = results[jobIndex[job] ?? 0]
+                        let result: JobResult = jobOfCheck[control.id + "/" + check.id].map { results[$0] }
+                            ?? .failed("internal error: the check was not scheduled")
                         let (checkResult, checkFindings) = Self.judge(check, result, exceptions: exceptions, now: options.now,
                                                                       matched: &matchedExceptions, used: &usedExceptions)
                         checkResults.append(checkResult)
@@ -121,6 +134,12 @@ public struct AuditEngine: Sendable {
                         }
                     }
                     var parts = checkResults.map(\.status)
+                    for input in control.requiredInputs where !options.availableInputs.contains(input) {
+                        parts.append(.needsEvidence)
+                        if reasons[.needsEvidence] == nil {
+                            reasons[.needsEvidence] = "needs \(RequiredInput.describe(input)), which the inputs do not hold"
+                        }
+                    }
                     var attestationResult: AttestationResult?
                     if control.mode != .automated {
                         let attestation = plan.attestations.last { $0.control == control.id }
@@ -253,7 +272,7 @@ public struct AuditEngine: Sendable {
             } else if finding.status == .error {
                 errors += 1
             }
-            failedResources.insert(finding.resource?.description ?? "cluster")
+            if finding.status != .waived { failedResources.insert(finding.resource?.description ?? "cluster") }
             findings.append(finding)
         }
         let status: ControlStatus
@@ -281,6 +300,8 @@ public struct AuditEngine: Sendable {
     /// Whether an exception's scope covers a finding: every field it names must match.
     static func matches(_ e: PlanException, _ f: Finding) -> Bool {
         let scope = e.scope
+        // A scope that names only a check covers that check's cluster-level findings, nothing else.
+        if scope.namespace == nil, scope.name == nil, f.resource != nil { return false }
         if let ns = scope.namespace, f.resource?.namespace != ns { return false }
         if let kind = scope.kind, f.resource?.kind != kind { return false }
         if let name = scope.name, f.resource?.name != name { return false }
@@ -296,6 +317,9 @@ public struct AuditEngine: Sendable {
         guard let a else {
             let what = mode == .manual ? "this manual control" : "the procedural part of this control"
             return (.needsEvidence, "no attestation covers \(what): add one to the plan")
+        }
+        if PlanDate(date: now) < a.date {
+            return (.needsEvidence, "the attestation by \(a.attestedBy) is dated \(a.date), after the report time: it cannot count yet")
         }
         if let expires = a.expires, expires.hasPassed(at: now) {
             return (.notSatisfied, "the attestation by \(a.attestedBy) expired on \(expires): a lapsed commitment is a deviation")

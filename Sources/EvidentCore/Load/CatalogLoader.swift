@@ -3,7 +3,7 @@
 public enum CatalogLoader {
     static let catalogKeys = ["kind", "schemaVersion", "id", "title", "version", "parameters", "families"]
     static let familyKeys = ["id", "title", "controls"]
-    static let controlKeys = ["id", "title", "statement", "objectives", "severity", "mode", "parameters", "checks", "references"]
+    static let controlKeys = ["id", "title", "statement", "objectives", "severity", "mode", "parameters", "checks", "references", "requires"]
     static let parameterKeys = ["id", "type", "default", "description"]
     static let checkKeys = ["id", "evaluator", "objective", "with"]
 
@@ -137,13 +137,33 @@ public enum CatalogLoader {
             }
             var arguments: [String: Value] = [:]
             if let with = cm["with"] {
-                guard case .map(let m) = try with.value() else { throw with.fail("'with' must be a mapping") }
-                arguments = m
+                let known = registry[evaluator]?.descriptor.parameters.map(\.name) ?? []
+                let entries = try with.requireMap(allowed: known).entries
+                if known.isEmpty, let first = entries.first {
+                    throw first.keyNode.fail("evaluator \(evaluator) takes no arguments, but 'with' sets '\(first.key)'", word: first.key)
+                }
+                for entry in entries {
+                    arguments[entry.key] = try entry.value.value()
+                }
             }
             checks.append(CheckDefinition(id: checkID, evaluator: evaluator, objective: objective, arguments: arguments,
                                           source: c.location))
         }
+        var requires: [String] = []
+        if let r = map["requires"] {
+            for item in try r.requireList() {
+                let name = try item.requireString()
+                guard RequiredInput.known[name] != nil else {
+                    throw item.fail("\(context) requires unknown input '\(name)'", word: name,
+                                    hint: "known inputs: \(RequiredInput.known.keys.sorted().joined(separator: ", "))")
+                }
+                requires.append(name)
+            }
+        }
         switch mode {
+        case .partial where checks.isEmpty && requires.isEmpty:
+            throw node.fail("\(context) is partial but has no checks and requires no input",
+                            hint: "add checks or `requires:`, or make it manual")
         case .automated where checks.isEmpty:
             throw node.fail("\(context) is automated but has no checks", hint: "add checks, or make it partial or manual")
         case .manual where !checks.isEmpty:
@@ -158,6 +178,34 @@ public enum CatalogLoader {
         }
         return Control(id: id, title: try map.string("title"), statement: try map.string("statement"),
                        objectives: objectives, severity: severity, mode: mode, parameters: parameterIDs,
-                       checks: checks, references: references, source: node.location)
+                       checks: checks, references: references, requiredInputs: requires, source: node.location)
+    }
+}
+
+extension CatalogLoader {
+    /// Checks that catalogs loaded together agree: a control id lives in one catalog only (exceptions,
+    /// exclusions and attestations name controls by id), and a parameter defined by several catalogs has
+    /// the same type everywhere (a plan value applies to all of them; each catalog keeps its own default).
+    public static func checkTogether(_ catalogs: [Catalog]) throws(LoadError) {
+        var owner: [String: Catalog] = [:]
+        var parameters: [String: (ParameterDefinition, Catalog)] = [:]
+        for catalog in catalogs {
+            for control in catalog.controls {
+                if let first = owner[control.id] {
+                    throw LoadError("control \(control.id) is defined by both \(first.id) and \(catalog.id)",
+                                    at: control.source ?? SourceLocation(file: catalog.origin, line: 1), word: control.id,
+                                    hint: "control ids must be unique across the catalogs in scope")
+                }
+                owner[control.id] = catalog
+            }
+            for p in catalog.parameters {
+                if let (first, firstCatalog) = parameters[p.id], first.type != p.type {
+                    throw LoadError("parameter \(p.id) is a \(first.type.rawValue) in \(firstCatalog.id) but a \(p.type.rawValue) in \(catalog.id)",
+                                    at: SourceLocation(file: catalog.origin, line: 1), word: p.id,
+                                    hint: "give it the same type in both, or rename one")
+                }
+                parameters[p.id] = parameters[p.id] ?? (p, catalog)
+            }
+        }
     }
 }

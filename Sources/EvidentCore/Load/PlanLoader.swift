@@ -128,7 +128,12 @@ public enum PlanLoader {
         }
         var attestations: [Attestation] = []
         for a in try map["attestations"]?.requireList() ?? [] {
-            attestations.append(try attestation(a, catalogs: catalogs))
+            let attestation = try attestation(a, catalogs: catalogs)
+            guard !attestations.contains(where: { $0.control == attestation.control }) else {
+                throw a.fail("control \(attestation.control) is attested twice", word: attestation.control,
+                             hint: "keep one current attestation per control; replace the old one when it is renewed")
+            }
+            attestations.append(attestation)
         }
 
         let plan = SecurityPlan(
@@ -138,6 +143,13 @@ public enum PlanLoader {
             exceptions: exceptions, attestations: attestations, origin: path)
         return (plan, catalogs)
     }
+
+    /// Kinds that findings are reported on, for catching typos in `scope.kind` (other kinds are accepted).
+    static let knownKinds = [
+        "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController",
+        "Service", "Ingress", "ConfigMap", "Secret", "ServiceAccount", "Namespace", "Node", "Role", "RoleBinding",
+        "ClusterRole", "ClusterRoleBinding", "NetworkPolicy", "GlobalNetworkPolicy",
+    ]
 
     static func unknownControl(_ id: String, at node: StrictNode, in catalogs: [Catalog]) -> LoadError {
         let known = catalogs.flatMap(\.controls).map(\.id)
@@ -166,9 +178,15 @@ public enum PlanLoader {
                                                 hint: "only scope.image takes a glob; write one exception per object")
             }
         }
-        guard scope.namespace != nil || scope.name != nil else {
+        let clusterLevel = scope.check != nil && scope.kind == nil && scope.image == nil
+        guard scope.namespace != nil || scope.name != nil || clusterLevel else {
             throw scopeNode.fail("exception \(id) is too broad: its scope names no namespace or name",
-                                 hint: "an exception covers a narrow scope: add namespace (and kind/name) to it")
+                                 hint: "an exception covers a narrow scope: add namespace (and kind/name) to it; "
+                                     + "a scope of only `check` covers that check's cluster-level findings")
+        }
+        if let kind = scope.kind, !knownKinds.contains(kind), let near = StrictNode.closest(kind, in: knownKinds) {
+            throw try sm.require("kind").fail("exception \(id): unknown kind '\(kind)'", word: kind,
+                                              hint: "did you mean '\(near)'? Findings on pods are reported on their top-most owner")
         }
         if let check = scope.check, !control.checks.contains(where: { $0.id == check }) {
             throw try sm.require("check").fail("control \(control.id) has no check '\(check)'", word: check,
@@ -195,8 +213,14 @@ public enum PlanLoader {
         }
         var evidence: [String] = []
         if let e = map["evidence"] { evidence = try e.requireStringList() }
+        let date = try map.date("date")
+        let expires = try map.optionalDate("expires")
+        if let expires, expires < date {
+            throw try map.require("expires").fail("the attestation of \(control.id) expires (\(expires)) before its date (\(date))",
+                                                  word: expires.description)
+        }
         return Attestation(control: control.id, status: status, statement: try map.string("statement"),
-                           attestedBy: try map.string("attestedBy"), date: try map.date("date"),
-                           expires: try map.optionalDate("expires"), evidence: evidence, source: node.location)
+                           attestedBy: try map.string("attestedBy"), date: date,
+                           expires: expires, evidence: evidence, source: node.location)
     }
 }

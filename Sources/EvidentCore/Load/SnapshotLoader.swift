@@ -25,7 +25,7 @@ public enum SnapshotLoader {
             documents = try YAMLReader.read(text, file: path).map { ($0.value, $0.line, $0.itemLines) }
         }
         var snapshot = Snapshot()
-        var newest = ""
+        var newest: Double?
         for document in documents {
             let location = SourceLocation(file: path, line: document.line)
             switch document.value {
@@ -45,7 +45,7 @@ public enum SnapshotLoader {
                                 at: location, hint: "a snapshot is the JSON or YAML that kubectl prints")
             }
         }
-        snapshot.newestTimestamp = Timestamp.parse(newest)
+        snapshot.newestTimestamp = newest.map { Date(timeIntervalSince1970: $0) }
         return snapshot
     }
 
@@ -70,7 +70,7 @@ public enum SnapshotLoader {
     }
 
     private static func add(_ value: Value, at location: SourceLocation, to snapshot: inout Snapshot,
-                            newest: inout String) throws(LoadError) {
+                            newest: inout Double?) throws(LoadError) {
         guard case .map(var object) = value else {
             throw LoadError("expected a Kubernetes object, found \(describe(value))", at: location)
         }
@@ -139,20 +139,58 @@ public enum SnapshotLoader {
 
 /// RFC 3339 times as Kubernetes writes them (`2026-11-01T10:00:00Z`, optional fraction and offset).
 public enum Timestamp {
-    static func collect(_ value: Value?, into newest: inout String) {
-        // Kubernetes writes UTC with `Z`, so the greatest string is the newest time.
-        if let s = value?.string, s.count >= 20, s.hasSuffix("Z"), s > newest { newest = s }
+    static func collect(_ value: Value?, into newest: inout Double?) {
+        guard let text = value?.string, let seconds = seconds(text) else { return }
+        if seconds > (newest ?? -.infinity) { newest = seconds }
+    }
+
+    /// Seconds since 1970 of an RFC 3339 time (`2026-11-01T10:00:00Z`, optional fraction and offset);
+    /// nil when malformed. Hand-parsed: it runs for every object of a snapshot.
+    public static func seconds(_ text: String) -> Double? {
+        let b = Array(text.utf8)
+        guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74, b[13] == 0x3A, b[16] == 0x3A
+        else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int(b[i] - 0x30)
+            }
+            return v
+        }
+        guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let h = number(11, 2),
+              let mi = number(14, 2), let sec = number(17, 2), (1...12).contains(mo), (1...31).contains(d),
+              h < 24, mi < 60, sec < 61 else { return nil }
+        var i = 19
+        var fraction = 0.0
+        if i < b.count, b[i] == 0x2E {
+            i += 1
+            var scale = 0.1
+            let start = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { fraction += Double(b[i] - 0x30) * scale; scale /= 10; i += 1 }
+            guard i > start else { return nil }
+        }
+        var offset = 0
+        guard i < b.count else { return nil }
+        if b[i] == 0x5A || b[i] == 0x7A {
+            guard i + 1 == b.count else { return nil }
+        } else if b[i] == 0x2B || b[i] == 0x2D, i + 6 == b.count, b[i + 3] == 0x3A, let oh = number(i + 1, 2), let om = number(i + 4, 2) {
+            offset = (oh * 60 + om) * 60 * (b[i] == 0x2B ? 1 : -1)
+        } else {
+            return nil
+        }
+        // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Double(days * 86_400 + h * 3_600 + mi * 60 + sec - offset) + fraction
     }
 
     /// Parses an RFC 3339 time; nil when malformed.
-    public static func parse(_ text: String) -> Date? {
-        guard !text.isEmpty else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = formatter.date(from: text) { return d }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    public static func parse(_ text: String) -> Date? { seconds(text).map { Date(timeIntervalSince1970: $0) } }
 
     /// Formats as RFC 3339 in UTC without fractions: `2026-11-27T07:00:00Z`.
     public static func format(_ date: Date) -> String {

@@ -91,7 +91,13 @@ struct StrictNode {
     }
 
     /// The known word closest to `word` by edit distance, when it is close enough to be a likely typo.
-    static func closest(_ word: String, in candidates: [String]) -> String? {
+    static func closest(_ word: String, in candidates: [String]) -> String? { Suggestion.closest(word, in: candidates) }
+}
+
+/// "Did you mean …?" for typos in ids and keys.
+public enum Suggestion {
+    /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
+    public static func closest(_ word: String, in candidates: [String]) -> String? {
         let best = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 }
         guard let best, best.1 <= max(2, word.count / 3) else { return nil }
         return best.0

@@ -43,7 +43,8 @@ enum YAMLReader {
             switch yaml {
             case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
                  .composer(let context, let problem, let mark, _):
-                let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                var what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+                if problem.contains("nesting level") { what = "nesting deeper than libyaml's limit" }
                 return LoadError("invalid YAML: \(what)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let key = duplicates.first ?? ""

@@ -84,11 +84,15 @@ public struct Control: Sendable, Hashable {
     public var parameters: [String]
     public var checks: [CheckDefinition]
     public var references: [String: [String]]
+    /// Optional inputs the control needs beyond the snapshot (see `RequiredInput`); without them it is
+    /// `needs-evidence`, whatever an attestation says.
+    public var requiredInputs: [String]
     public var source: SourceLocation?
 
     public init(id: String, title: String, statement: String, objectives: [Objective] = [], severity: Severity,
                 mode: AssessmentMode, parameters: [String] = [], checks: [CheckDefinition] = [],
-                references: [String: [String]] = [:], source: SourceLocation? = nil) {
+                references: [String: [String]] = [:], requiredInputs: [String] = [], source: SourceLocation? = nil) {
+        self.requiredInputs = requiredInputs
         self.id = id
         self.title = title
         self.statement = statement
@@ -100,6 +104,15 @@ public struct Control: Sendable, Hashable {
         self.references = references
         self.source = source
     }
+}
+
+/// Inputs beyond the snapshot that a control can require in its catalog (`requires:`).
+public enum RequiredInput {
+    public static let known: [String: String] = [
+        "image-scan": "image-scan results (Trivy or Grype JSON, --scan)",
+    ]
+
+    public static func describe(_ id: String) -> String { known[id] ?? id }
 }
 
 public struct ControlFamily: Sendable, Hashable {

@@ -33,6 +33,7 @@ enum Inputs {
     /// Expands folders (recursively, `.yaml`, `.yml` and `.json` files in path order) into files.
     static func expand(_ paths: [String]) throws(CLIError) -> [String] {
         var files: [String] = []
+        if paths.filter({ $0 == "-" }).count > 1 { throw .invalid("'-' (stdin) can be given only once") }
         for path in paths {
             var isDirectory: ObjCBool = false
             if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -42,7 +43,8 @@ enum Inputs {
                     throw .invalid("\(path): cannot list the folder")
                 }
                 var found: [String] = []
-                for case let url as URL in walker where snapshotExtensions.contains(url.pathExtension.lowercased()) {
+                for case let url as URL in walker where snapshotExtensions.contains(url.pathExtension.lowercased())
+                    && (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                     let relative = url.path.dropFirst(base.path.count).drop { $0 == "/" }
                     found.append((path.hasSuffix("/") ? path : path + "/") + relative)
                 }
@@ -70,7 +72,12 @@ enum Inputs {
                 throw .load(error)
             }
         }
-        return (Snapshot.merging(parts), inputs)
+        let merged = Snapshot.merging(parts)
+        if merged.resources.isEmpty {
+            throw .invalid("the inputs (\(files.joined(separator: ", "))) hold no Kubernetes objects; nothing to audit. "
+                           + "Check the kubectl command that made the snapshot (`evident audit --help` shows one)")
+        }
+        return (merged, inputs)
     }
 
     /// The built-in snapshot of `evident audit --example`.
@@ -167,6 +174,7 @@ struct Scope {
             inputs.insert(InputFile(path: planPath, role: .plan, sha256: Digest.sha256(data), bytes: data.count), at: 0)
         } else {
             let catalogs = builtins + extra
+            do { try CatalogLoader.checkTogether(catalogs) } catch { throw .load(error) }
             return Scope(plan: .implicit(catalogIDs: catalogs.map(\.id)), catalogs: catalogs, inputs: inputs)
         }
         let planDirectory = URL(fileURLWithPath: planPathShown).deletingLastPathComponent()
@@ -190,6 +198,7 @@ struct Scope {
                 referenced.add(InputFile(path: path, role: .catalog, sha256: Digest.sha256(data), bytes: data.count))
                 return try CatalogLoader.load(text, path: path, registry: registry)
             }
+            try CatalogLoader.checkTogether(catalogs)
             return Scope(plan: plan, catalogs: catalogs, inputs: inputs + referenced.files)
         } catch {
             throw .load(error)

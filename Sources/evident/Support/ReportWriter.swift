@@ -41,7 +41,7 @@ struct ReportTemplates {
         func template(_ path: String?, builtin: String) throws(CLIError) -> String {
             guard let path else { return try BuiltinResources.file(builtin) }
             let data = try Inputs.read(path)
-            inputs.append(InputFile(path: path, role: .policy, sha256: Digest.sha256(data), bytes: data.count))
+            inputs.append(InputFile(path: path, role: .template, sha256: Digest.sha256(data), bytes: data.count))
             return try Inputs.text(data, path: path)
         }
         let h = try template(html, builtin: BuiltinResources.htmlTemplatePath)
@@ -83,13 +83,12 @@ enum ReportWriter {
             }
             staged.append((temp, final))
         }
-        var written: [String] = []
-        for s in staged {
-            if rename(s.temp, s.final) != 0 {
-                throw .invalid("cannot move the report into place at \(s.final): \(String(cString: strerror(errno)))")
-            }
-            written.append(s.final)
+        for (i, s) in staged.enumerated() where rename(s.temp, s.final) != 0 {
+            let reason = String(cString: strerror(errno))
+            for rest in staged[i...] { try? fm.removeItem(atPath: rest.temp) }
+            throw .invalid("cannot move the report into place at \(s.final): \(reason); "
+                           + "\(i) of \(staged.count) reports were replaced, the others are unchanged")
         }
-        return written
+        return staged.map(\.final)
     }
 }
