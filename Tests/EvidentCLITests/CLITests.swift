@@ -176,4 +176,30 @@ struct CLITests {
         #expect(broken.stderr.contains("\(catalog.path):6"), "\(broken.stderr)")
         #expect(broken.stderr.contains("familys"))
     }
+
+    @Test("parameter values a check could never use are plan errors, not run-time errors")
+    func badParameterValuesExitTwo() throws {
+        let dir = try CLI.temporaryDirectory()
+        let plan = dir.appendingPathComponent("plan.yaml")
+        for (line, word) in [("secret_name_pattern: \"(unclosed\"", "secret_name_pattern"),
+                             ("min_kubelet_version: banana", "min_kubelet_version"),
+                             ("min_kubelet_version: 1.30", "min_kubelet_version"),
+                             ("pss_version: v2.0", "pss_version"),
+                             ("prod_label: \"=prod\"", "prod_label")] {
+            try CLI.write("""
+                kind: SecurityPlan
+                schemaVersion: 1
+                id: p
+                title: t
+                version: "1"
+                catalogs: [{id: nist-sp800-190}]
+                parameters:
+                  \(line)
+                """, to: plan)
+            let r = try CLI.run(["plan", "validate", plan.path])
+            #expect(r.code == 2, "\(line)")
+            #expect(r.stderr.contains("\(plan.path):8:"), "\(r.stderr)")
+            #expect(r.stderr.contains(word))
+        }
+    }
 }

@@ -14,10 +14,15 @@ public protocol Evaluator: Sendable {
     /// Recoverable problems in the inputs that this check noticed (e.g. an invalid label it had to ignore).
     /// They appear in the reports' diagnostics; duplicates from several checks are merged.
     static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic]
+    /// Checks parameter values when the plan or catalog loads, so that a value the check could never use
+    /// (a bad regular expression, a version that is not one) stops the run with exit 2 instead of
+    /// ending in `error`. `parameters` holds only the values being checked.
+    static func validate(_ parameters: Parameters) throws(EvaluationError)
 }
 
 extension Evaluator {
     public static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] { [] }
+    public static func validate(_ parameters: Parameters) throws(EvaluationError) {}
 }
 
 /// A check that could not run: a bad argument, an unexpected input shape. It becomes status `error`.

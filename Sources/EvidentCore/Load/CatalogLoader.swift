@@ -145,6 +145,11 @@ public enum CatalogLoader {
                 for entry in entries {
                     arguments[entry.key] = try entry.value.value()
                 }
+                do {
+                    try registry[evaluator]?.validate(Parameters(arguments))
+                } catch {
+                    throw with.fail("check '\(checkID)' in \(context): \(error.message)")
+                }
             }
             checks.append(CheckDefinition(id: checkID, evaluator: evaluator, objective: objective, arguments: arguments,
                                           source: c.location))

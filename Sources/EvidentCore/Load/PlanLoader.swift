@@ -82,6 +82,14 @@ public enum PlanLoader {
                 guard definition.type.accepts(value) else {
                     throw entry.value.fail("parameter '\(entry.key)' must be a \(definition.type.rawValue)", word: entry.key)
                 }
+                for type in registry.evaluators.values.sorted(by: { $0.descriptor.id < $1.descriptor.id })
+                where type.descriptor.parameters.contains(where: { $0.name == entry.key }) {
+                    do {
+                        try type.validate(Parameters([entry.key: value]))
+                    } catch {
+                        throw entry.value.fail("parameter '\(entry.key)': \(error.message)", word: entry.key)
+                    }
+                }
                 parameters[entry.key] = value
                 parameterSources[entry.key] = entry.keyNode.location
             }

@@ -1,4 +1,5 @@
 import EvidentCore
+import Foundation
 
 /// Passes when every LoadBalancer or NodePort Service and every Ingress (outside `exempt_namespaces`) lives
 /// in a namespace labelled with `public_zone_label` (`key=value`, default `zone=public`); fails on each
@@ -108,5 +109,13 @@ struct PublicExposureZone: Evaluator {
                     """))
         }
         return CheckOutcome(evaluated: evaluated, findings: findings)
+    }
+}
+
+extension PublicExposureZone {
+    /// The parameters are read before anything is looked at, so a run on an empty snapshot checks them.
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try Self().evaluate(EvaluationContext(index: SnapshotIndex(Snapshot()), parameters: parameters,
+                                                  now: Date(timeIntervalSince1970: 0)))
     }
 }

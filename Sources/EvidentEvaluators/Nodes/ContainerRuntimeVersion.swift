@@ -1,4 +1,5 @@
 import EvidentCore
+import Foundation
 
 /// Passes when every Node's container runtime (`status.nodeInfo.containerRuntimeVersion`, e.g.
 /// `containerd://1.7.13`) is listed in `runtime_version_floors` (required, runtime name to oldest allowed
@@ -111,5 +112,13 @@ struct ContainerRuntimeVersion: Evaluator {
             }
         }
         return CheckOutcome(evaluated: nodes.count, findings: findings)
+    }
+}
+
+extension ContainerRuntimeVersion {
+    /// The parameters are read before anything is looked at, so a run on an empty snapshot checks them.
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try Self().evaluate(EvaluationContext(index: SnapshotIndex(Snapshot()), parameters: parameters,
+                                                  now: Date(timeIntervalSince1970: 0)))
     }
 }

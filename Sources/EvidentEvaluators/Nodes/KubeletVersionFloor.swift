@@ -47,3 +47,9 @@ struct KubeletVersionFloor: Evaluator {
         return CheckOutcome(evaluated: nodes.count, findings: findings)
     }
 }
+
+extension KubeletVersionFloor {
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try VersionFloor.floor(parameters, "min_kubelet_version")
+    }
+}

@@ -53,3 +53,9 @@ struct NodeKernelVersion: Evaluator {
         return CheckOutcome(evaluated: nodes.count, findings: findings)
     }
 }
+
+extension NodeKernelVersion {
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try VersionFloor.floor(parameters, "min_kernel_version")
+    }
+}

@@ -5,11 +5,14 @@ enum VersionFloor {
     /// Reads the floor parameter `name`; a value that is not a version is a bad argument.
     static func floor(_ parameters: Parameters, _ name: String) throws(EvaluationError) -> NodeVersion? {
         guard let raw = parameters[name] else { return nil }
-        guard let text = raw.string, let version = NodeVersion(text) else {
+        guard let text = raw.string else {
             // YAML reads an unquoted 1.30 as the number 1.3: refuse rather than guess.
             throw EvaluationError("""
                 \(name) must be a version written as a quoted string such as "1.29.0", got \(raw.display)
                 """)
+        }
+        guard let version = NodeVersion(text) else {
+            throw EvaluationError("\(name) '\(text)' is not a version such as \"1.29.0\"")
         }
         return version
     }

@@ -68,6 +68,13 @@ protocol PodSecurityCheck: PodSpecEvaluator {
 extension PodSecurityCheck {
     static var introduced: PodSecurityVersion { .v1(0) }
 
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        guard let value = parameters["pss_version"], !value.isNull else { return }
+        guard let text = value.string, PodSecurityVersion(parsing: text) != nil else {
+            throw EvaluationError("pss_version \(value.display) is not 'latest' or a version such as 'v1.29'")
+        }
+    }
+
     /// A namespace whose `enforce-version` label is not a version falls back to the default; say so.
     static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] {
         index.resources(ofKind: "Namespace").compactMap { ns in

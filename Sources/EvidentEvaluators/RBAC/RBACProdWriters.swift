@@ -1,4 +1,5 @@
 import EvidentCore
+import Foundation
 
 /// In namespaces whose labels match `prod_label` (`key=value`, or `key` for any value; default `env=prod`),
 /// fails for each binding subject that can create, update or patch pods or workloads (Deployments,
@@ -177,5 +178,13 @@ struct RBACProdWriters: Evaluator {
             }
         }
         return byVerbs.map { "\($0.verbs) \($0.resources.joined(separator: ", "))" }.joined(separator: "; ")
+    }
+}
+
+extension RBACProdWriters {
+    /// The parameters are read before anything is looked at, so a run on an empty snapshot checks them.
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try Self().evaluate(EvaluationContext(index: SnapshotIndex(Snapshot()), parameters: parameters,
+                                                  now: Date(timeIntervalSince1970: 0)))
     }
 }

@@ -74,3 +74,9 @@ struct ConfigMapSecrets: Evaluator {
         return CheckOutcome(evaluated: evaluated, findings: findings)
     }
 }
+
+extension ConfigMapSecrets {
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try SecretNamePattern(parameters)
+    }
+}

@@ -105,3 +105,9 @@ struct SecretEnvValues: Evaluator {
         }
     }
 }
+
+extension SecretEnvValues {
+    static func validate(_ parameters: Parameters) throws(EvaluationError) {
+        _ = try SecretNamePattern(parameters)
+    }
+}
