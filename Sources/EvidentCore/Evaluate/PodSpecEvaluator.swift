@@ -75,17 +75,29 @@ public protocol PodSpecEvaluator: Evaluator {
 
 extension PodSpecEvaluator {
     public func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
+        try PodSpecDriver.run(context) { pod throws(EvaluationError) in try violations(in: pod, parameters: context.parameters) }
+    }
+}
+
+/// The shared pod-spec pass, for evaluators that prepare something first (a compiled pattern, an index)
+/// and then judge pod specs: `PodSpecEvaluator`s use it, and others can call it with a closure.
+public enum PodSpecDriver {
+    /// Runs `violations` over every top-most workload template and bare pod outside `exempt_namespaces`,
+    /// folds pods whose results equal their owner's template into the owner's finding (`pods` counts them),
+    /// and reports pods that differ on their own.
+    public static func run(_ context: EvaluationContext,
+                           _ violations: (PodSpecContext) throws(EvaluationError) -> [Violation]) throws(EvaluationError) -> CheckOutcome {
         let parameters = context.parameters
         var evaluated = 0
         var findings: [Finding] = []
         for template in context.index.podTemplates where !parameters.isExempt(template.namespace) {
-            let base = try violations(in: PodSpecContext(template: template, index: context.index), parameters: parameters)
+            let base = try violations(PodSpecContext(template: template, index: context.index))
             evaluated += 1
             let baseKeys = Set(base.map(Self.comparisonKey))
             var folded = template.resource.kind == "Pod" ? 1 : 0
             for pod in template.pods {
                 let own = PodTemplate.ofPod(pod)
-                let result = try violations(in: PodSpecContext(template: own, index: context.index), parameters: parameters)
+                let result = try violations(PodSpecContext(template: own, index: context.index))
                 if Set(result.map(Self.comparisonKey)) == baseKeys {
                     folded += 1
                 } else {

@@ -66,7 +66,7 @@ struct ImageDigestPinned: Evaluator {
         guard context.parameters.bool("require_image_digests") == true else {
             return .notApplicable("require_image_digests is false")
         }
-        return try Check().evaluate(context)
+        return try PodSpecDriver.run(context) { Check().violations(in: $0, parameters: context.parameters) }
     }
 
     /// Whether `digest` (without the `@`) is `sha256:` followed by 64 lower-case hex digits.
@@ -77,8 +77,7 @@ struct ImageDigestPinned: Evaluator {
     }
 
     /// The pod-spec pass, run only when digests are required.
-    struct Check: PodSpecEvaluator {
-        static var descriptor: EvaluatorDescriptor { ImageDigestPinned.descriptor }
+    struct Check: Sendable {
 
         func violations(in pod: PodSpecContext, parameters: Parameters) -> [Violation] {
             pod.containers.compactMap { container in

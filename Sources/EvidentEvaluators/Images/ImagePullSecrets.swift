@@ -152,21 +152,18 @@ struct ImagePullSecrets: Evaluator {
         let check = Check(
             secretTypes: secretTypes, accountSecrets: accountSecrets,
             privateRegistries: parameters.stringListOrSingle("private_registries").map(RegistryPrefixList.init))
-        return try check.evaluate(context)
+        return try PodSpecDriver.run(context) { check.violations(in: $0, parameters: context.parameters) }
     }
 
     static func key(_ namespace: String?, _ name: String) -> String { (namespace ?? "default") + "/" + name }
 
     /// The pod-spec pass, with Secrets and ServiceAccounts indexed once.
-    struct Check: PodSpecEvaluator {
-        static var descriptor: EvaluatorDescriptor { ImagePullSecrets.descriptor }
+    struct Check: Sendable {
         /// Secret type by `namespace/name`.
         let secretTypes: [String: String]
         /// Named pull secrets of each ServiceAccount by `namespace/name`.
         let accountSecrets: [String: Int]
         let privateRegistries: RegistryPrefixList?
-
-        init() { self.init(secretTypes: [:], accountSecrets: [:], privateRegistries: nil) }
 
         init(secretTypes: [String: String], accountSecrets: [String: Int], privateRegistries: RegistryPrefixList?) {
             self.secretTypes = secretTypes

@@ -85,16 +85,14 @@ struct ImageRegistryAllowed: Evaluator {
         guard let entries = context.parameters.stringListOrSingle("allowed_registries") else {
             return .needsEvidence("allowed_registries is not set")
         }
-        return try Check(allowed: RegistryPrefixList(entries)).evaluate(context)
+        let check = Check(allowed: RegistryPrefixList(entries))
+        return try PodSpecDriver.run(context) { check.violations(in: $0, parameters: context.parameters) }
     }
 
     /// The pod-spec pass, with the allow-list parsed once.
-    struct Check: PodSpecEvaluator {
-        static var descriptor: EvaluatorDescriptor { ImageRegistryAllowed.descriptor }
+    struct Check: Sendable {
         let allowed: RegistryPrefixList
 
-        init() { allowed = RegistryPrefixList([]) }
-        init(allowed: RegistryPrefixList) { self.allowed = allowed }
 
         func violations(in pod: PodSpecContext, parameters: Parameters) -> [Violation] {
             pod.containers.compactMap { container in

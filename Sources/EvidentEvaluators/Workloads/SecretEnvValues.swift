@@ -68,21 +68,16 @@ struct SecretEnvValues: Evaluator {
         ])
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        try Check(pattern: SecretNamePattern(context.parameters)).evaluate(context)
+        let check = Check(pattern: try SecretNamePattern(context.parameters))
+        return try PodSpecDriver.run(context) { check.violations(in: $0) }
     }
 
     /// The pod-spec pass, with the pattern compiled once.
-    struct Check: PodSpecEvaluator {
-        static var descriptor: EvaluatorDescriptor { SecretEnvValues.descriptor }
-        let pattern: SecretNamePattern?
+    struct Check: Sendable {
+        let pattern: SecretNamePattern
 
-        init() { pattern = nil }
-        init(pattern: SecretNamePattern) { self.pattern = pattern }
-
-        func violations(in pod: PodSpecContext, parameters: Parameters) throws(EvaluationError) -> [Violation] {
-            let pattern: SecretNamePattern
-            if let compiled = self.pattern { pattern = compiled } else { pattern = try SecretNamePattern(parameters) }
-            return pod.containers.flatMap { container in
+        func violations(in pod: PodSpecContext) -> [Violation] {
+            pod.containers.flatMap { container in
                 (container.value["env"]?.items ?? []).enumerated().compactMap { i, variable -> Violation? in
                     guard let name = variable["name"]?.string, pattern.matches(name),
                           let value = variable["value"], Self.isLiteral(value) else { return nil }
