@@ -24,7 +24,7 @@ struct Evident: ParsableCommand {
               3  some control ended in `error`, so the result cannot be trusted (3 wins over 1)
             """,
         version: version,
-        subcommands: [AuditCommand.self, ControlsCommand.self, PlanCommand.self, EvaluatorsCommand.self]
+        subcommands: [AuditCommand.self, ControlsCommand.self, PlanCommand.self, EvaluatorsCommand.self, ReachCommand.self]
     )
 
     /// Runs the command and maps every failure onto the exit codes above.

@@ -1,5 +1,6 @@
 import EvidentCore
 @testable import EvidentEvaluators
+import EvidentNetwork
 import Foundation
 import Testing
 

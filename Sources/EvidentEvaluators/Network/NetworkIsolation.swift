@@ -1,4 +1,5 @@
 import EvidentCore
+import EvidentNetwork
 
 /// A direction of traffic that a NetworkPolicy can isolate.
 enum PolicyDirection: String, Sendable, Hashable, CaseIterable {

@@ -1,0 +1,536 @@
+import EvidentCore
+
+/// How the engine reads address blocks.
+public struct NetworkOptions: Sendable {
+    /// Whether ipBlocks and Calico nets also match pods by their IPs (`status.podIPs`). Calico does, so
+    /// the audit does; netpol-analyzer's connlist treats ipBlocks as external only.
+    public var ipBlocksMatchPods: Bool
+    /// Extra boundaries for the external blocks (the internal CIDRs), so that "the internet" is a union
+    /// of whole blocks.
+    public var extraBoundaries: [IntervalSet]
+    /// Whether hostNetwork pods count as never isolated (policies do not reliably apply to them; the
+    /// audit's reading). netpol-analyzer applies policies to them like to any pod.
+    public var hostNetworkUnisolated: Bool
+
+    public init(ipBlocksMatchPods: Bool = true, extraBoundaries: [IntervalSet] = [], hostNetworkUnisolated: Bool = true) {
+        self.ipBlocksMatchPods = ipBlocksMatchPods
+        self.extraBoundaries = extraBoundaries
+        self.hostNetworkUnisolated = hostNetworkUnisolated
+    }
+
+    /// netpol-analyzer's conventions.
+    public static let connlist = NetworkOptions(ipBlocksMatchPods: false, hostNetworkUnisolated: false)
+}
+
+/// What a direction allows towards one peer, and why.
+public struct Allowance: Sendable, Hashable {
+    public var connections: ConnectionSet
+    /// Indices of the policies whose Allow rules let some of `connections` through.
+    public var allowedBy: Set<Int>
+    /// True when some of `connections` passed because no tier decided (no policy isolates the endpoint,
+    /// or every selecting tier passed).
+    public var unrestricted: Bool
+
+    public static let none = Allowance(connections: .none, allowedBy: [], unrestricted: false)
+
+    func intersection(_ other: Allowance) -> Allowance {
+        let c = connections.intersection(other.connections)
+        if c.isEmpty { return .none }
+        return Allowance(connections: c, allowedBy: allowedBy.union(other.allowedBy),
+                         unrestricted: unrestricted || other.unrestricted)
+    }
+
+    mutating func formUnion(_ other: Allowance) {
+        if other.connections.isEmpty { return }
+        connections = connections.union(other.connections)
+        allowedBy.formUnion(other.allowedBy)
+        unrestricted = unrestricted || other.unrestricted
+    }
+}
+
+/// An address block outside the pods: a disjoint piece of IPv4 space, with the network sets holding it.
+public struct ExternalBlock: Sendable, Hashable {
+    public var range: IntervalSet
+    /// Indices of the network sets that contain the whole block.
+    public var networkSets: [Int]
+
+    /// `first-last[External]`, as netpol-analyzer writes it.
+    public var connlistName: String { IPv4.format(range) + "[External]" }
+}
+
+/// The reachability engine: reads policies, groups pods into endpoint classes and computes, for every
+/// pair of classes and every class and external block, the connections both sides allow.
+///
+/// Computation is on types, not pods: classes that every policy treats alike as a source share a source
+/// type, and likewise for destinations, so the work grows with the variety of policies, not with pods.
+public struct NetworkAnalysis: Sendable {
+    public let options: NetworkOptions
+    public let workloads: [Workload]
+    public let classes: [EndpointClass]
+    /// The workload of each class.
+    public let classWorkload: [Int]
+    public let policies: [NetworkPolicy]
+    public let tiers: [Tier]
+    public let networkSets: [NetworkSet]
+    public let problems: [PolicyProblem]
+    /// External blocks that ingress rules can tell apart, and those that egress rules can.
+    public let ingressBlocks: [ExternalBlock]
+    public let egressBlocks: [ExternalBlock]
+
+    let rules: [PolicyRule]
+    /// Per direction, per class: the plan index.
+    let planOf: [Direction: [Int]]
+    let plans: [Plan]
+    let sourceType: [Int]
+    let destinationType: [Int]
+    /// `matrix[s][d]`: what a class of source type s may open to one of destination type d.
+    let matrix: [[Allowance]]
+    /// Per class: what it may send to each egress block, and receive from each ingress block.
+    let toExternal: [[Allowance]]
+    let fromExternal: [[Allowance]]
+
+    /// The tier steps that apply to one class in one direction, in evaluation order.
+    struct Plan: Hashable {
+        struct Step: Hashable {
+            var defaultPass: Bool
+            var policies: [Int]
+            var rules: [Int]
+        }
+        var direction: Direction
+        var steps: [Step]
+        var ruleIDs: [Int] { steps.flatMap(\.rules) }
+    }
+
+    public init(index: SnapshotIndex, options: NetworkOptions = NetworkOptions()) {
+        self.options = options
+        let reader = PolicyReader(resources: index.resources)
+        self.policies = reader.policies
+        self.networkSets = reader.networkSets
+        self.problems = reader.problems
+        self.tiers = reader.tiers.values.sorted { Self.tierLess($0, $1) }
+
+        // Address blocks named by rules, so that pods can be matched by IP through a class signature.
+        var blockIndex: [IntervalSet: Int] = [:]
+        var blockList: [IntervalSet] = []
+        func register(_ set: IntervalSet?) -> Int? {
+            guard let set else { return nil }
+            if let i = blockIndex[set] { return i }
+            blockIndex[set] = blockList.count
+            blockList.append(set)
+            return blockList.count - 1
+        }
+        var indexedRules: [PolicyRule] = []
+        var boundaries: [Direction: [IntervalSet]] = [.ingress: [], .egress: []]
+        for policy in reader.policies {
+            for direction in Direction.allCases {
+                for var rule in policy.rules(direction) {
+                    switch rule.peer {
+                    case .any: break
+                    case .kubernetes(var peers):
+                        for i in peers.indices {
+                            peers[i].blockIndex = register(peers[i].ipBlock)
+                            if let b = peers[i].ipBlock { boundaries[direction, default: []].append(b) }
+                        }
+                        rule.peer = .kubernetes(peers)
+                    case .calico(var peer):
+                        peer.netsIndex = register(peer.nets)
+                        peer.notNetsIndex = register(peer.notNets)
+                        boundaries[direction, default: []] += [peer.nets, peer.notNets].compactMap { $0 }
+                        rule.peer = .calico(peer)
+                    }
+                    if var local = rule.local {
+                        local.netsIndex = register(local.nets)
+                        local.notNetsIndex = register(local.notNets)
+                        rule.local = local
+                    }
+                    indexedRules.append(rule)
+                }
+            }
+        }
+        // `rules` were flattened per policy as ingress + egress, the same order as indexedRules.
+        let allRules = indexedRules
+        self.rules = allRules
+        let setNets = reader.networkSets.map(\.nets)
+
+        // Endpoint classes.
+        var classes: [EndpointClass] = []
+        var classIndex: [EndpointClass.Key: Int] = [:]
+        var classWorkload: [Int] = []
+        var workloads: [Workload] = []
+        var serviceAccountLabels: [String: [String: String]] = [:]
+        for sa in index.resources(ofKind: "ServiceAccount") {
+            serviceAccountLabels["\(sa.namespace ?? "default")/\(sa.name)"] = sa.labels
+        }
+        for (var workload, pods) in WorkloadBuilder.build(index) {
+            let w = workloads.count
+            var seen: Set<Int> = []
+            for pod in pods {
+                var signature: [Int] = []
+                if options.ipBlocksMatchPods && !pod.ips.isEmpty {
+                    for (i, block) in blockList.enumerated() where pod.ips.contains(where: block.contains) {
+                        signature.append(i)
+                    }
+                }
+                var c = EndpointClass(namespace: pod.namespace, labels: pod.labels,
+                                      serviceAccount: pod.serviceAccount, namedPorts: pod.namedPorts,
+                                      hostNetwork: pod.hostNetwork, blockSignature: signature)
+                let key = c.key
+                let id: Int
+                if let existing = classIndex[key] {
+                    id = existing
+                } else {
+                    var nsLabels = index.namespaceLabels(c.namespace)
+                    nsLabels["kubernetes.io/metadata.name"] = c.namespace
+                    c.namespaceLabels = nsLabels
+                    c.serviceAccountLabels = serviceAccountLabels["\(c.namespace)/\(c.serviceAccount)"] ?? [:]
+                    var calico = c.labels
+                    calico["projectcalico.org/namespace"] = c.namespace
+                    calico["projectcalico.org/serviceaccount"] = c.serviceAccount
+                    calico["projectcalico.org/orchestrator"] = "k8s"
+                    for (k, v) in nsLabels { calico["pcns." + k] = v }
+                    for (k, v) in c.serviceAccountLabels { calico["pcsa." + k] = v }
+                    c.calicoLabels = calico
+                    var calicoNS = nsLabels
+                    calicoNS["projectcalico.org/name"] = c.namespace
+                    c.calicoNamespaceLabels = calicoNS
+                    id = classes.count
+                    classIndex[key] = id
+                    classes.append(c)
+                    classWorkload.append(w)
+                }
+                if seen.insert(id).inserted { workload.classes.append(id) }
+            }
+            workloads.append(workload)
+        }
+        self.workloads = workloads
+        self.classWorkload = classWorkload
+        self.classes = classes
+
+        // External blocks per direction.
+        func externalBlocks(_ direction: Direction) -> [ExternalBlock] {
+            let inputs = (boundaries[direction] ?? []) + setNets + options.extraBoundaries + [IPv4.all]
+            return DisjointBlocks.split(inputs).map { block in
+                ExternalBlock(range: block, networkSets: setNets.indices.filter { setNets[$0].isSuperset(of: block) })
+            }
+        }
+        let ingressBlocks = externalBlocks(.ingress)
+        let egressBlocks = externalBlocks(.egress)
+        self.ingressBlocks = ingressBlocks
+        self.egressBlocks = egressBlocks
+
+        let context = MatchContext(options: options, classes: classes, policies: reader.policies,
+                                   networkSets: reader.networkSets, namespaces: index)
+
+        // Plans: per class and direction, the tier steps with the rules that apply.
+        let tierOrder = Dictionary(uniqueKeysWithValues: self.tiers.enumerated().map { ($1.name, $0) })
+        let tierByName = Dictionary(uniqueKeysWithValues: self.tiers.map { ($0.name, $0) })
+        var ruleOffset: [Int] = []
+        var offset = 0
+        for p in reader.policies {
+            ruleOffset.append(offset)
+            offset += p.ingress.count + p.egress.count
+        }
+        let ordered = reader.policies.indices.sorted { a, b in
+            let pa = reader.policies[a], pb = reader.policies[b]
+            let ta = tierOrder[pa.tier] ?? Int.max, tb = tierOrder[pb.tier] ?? Int.max
+            if ta != tb { return ta < tb }
+            let oa = pa.order ?? .infinity, ob = pb.order ?? .infinity
+            if oa != ob { return oa < ob }
+            return (pa.namespace ?? "", pa.name) < (pb.namespace ?? "", pb.name)
+        }
+        var byNamespace: [String: [Int]] = [:]
+        var global: [Int] = []
+        for (rank, p) in ordered.enumerated() {
+            switch reader.policies[p].selection {
+            case .kubernetes(let ns, _), .calicoNamespaced(let ns, _): byNamespace[ns, default: []].append(rank)
+            case .calicoGlobal: global.append(rank)
+            case .nothing: continue
+            }
+        }
+        var plans: [Plan] = []
+        var planIndex: [Plan: Int] = [:]
+        var planOf: [Direction: [Int]] = [.ingress: [], .egress: []]
+        for (c, endpoint) in classes.enumerated() {
+            let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? [] : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
+            let selecting = candidates.map { ordered[$0] }.filter { context.selects(reader.policies[$0], c) }
+            for direction in Direction.allCases {
+                var steps: [Plan.Step] = []
+                var currentTier: String?
+                for p in selecting where reader.policies[p].types.contains(direction) {
+                    let policy = reader.policies[p]
+                    if policy.tier != currentTier {
+                        currentTier = policy.tier
+                        steps.append(Plan.Step(defaultPass: tierByName[policy.tier]?.defaultPass ?? false,
+                                               policies: [], rules: []))
+                    }
+                    steps[steps.count - 1].policies.append(p)
+                    let base = ruleOffset[p] + (direction == .ingress ? 0 : policy.ingress.count)
+                    for k in policy.rules(direction).indices {
+                        if let local = allRules[base + k].local,
+                           !context.calicoMatches(local, policy: policy, endpoint: c) {
+                            continue
+                        }
+                        steps[steps.count - 1].rules.append(base + k)
+                    }
+                }
+                let plan = Plan(direction: direction, steps: steps)
+                let id: Int
+                if let existing = planIndex[plan] { id = existing } else {
+                    id = plans.count
+                    planIndex[plan] = id
+                    plans.append(plan)
+                }
+                planOf[direction, default: []].append(id)
+            }
+        }
+        self.plans = plans
+        self.planOf = planOf
+
+        // Which classes and blocks each distinct rule peer matches.
+        var peerMatches: [Int: Bitset] = [:]
+        var classesByNamespace: [String: [Int]] = [:]
+        for (c, endpoint) in classes.enumerated() { classesByNamespace[endpoint.namespace, default: []].append(c) }
+        func bits(for r: Int) -> Bitset {
+            if let b = peerMatches[r] { return b }
+            let rule = allRules[r]
+            let policy = reader.policies[rule.policy]
+            var b = Bitset(count: classes.count)
+            var candidates: [Int]? = nil
+            if case .kubernetes(let peers) = rule.peer,
+               peers.allSatisfy({ $0.namespaceSelector == nil && $0.ipBlock == nil }) {
+                candidates = classesByNamespace[policy.namespace ?? ""] ?? []
+            }
+            for c in candidates ?? Array(classes.indices) where context.peerMatches(rule, endpoint: c) { b.insert(c) }
+            peerMatches[r] = b
+            return b
+        }
+
+        // Groups: per plan, the distinct masks (which of its rules match) over classes and blocks.
+        var groupsOfPlan: [[[Bool]]] = Array(repeating: [], count: plans.count)
+        var groupIndex: [[[Bool]: Int]] = Array(repeating: [:], count: plans.count)
+        var classGroup: [[Int]] = Array(repeating: [], count: plans.count)
+        for (p, plan) in plans.enumerated() {
+            let ids = plan.ruleIDs
+            let sets = ids.map { bits(for: $0) }
+            var row: [Int] = []
+            row.reserveCapacity(classes.count)
+            for c in classes.indices {
+                let mask = sets.map { $0.contains(c) }
+                if let g = groupIndex[p][mask] { row.append(g) } else {
+                    let g = groupsOfPlan[p].count
+                    groupIndex[p][mask] = g
+                    groupsOfPlan[p].append(mask)
+                    row.append(g)
+                }
+            }
+            classGroup[p] = row
+        }
+
+        // Evaluation of one plan against one peer mask, towards a destination with some named ports.
+        var evalCache: [EvalKey: Allowance] = [:]
+        func evaluate(_ p: Int, _ mask: [Bool], namedPorts: [String: [NamedPort]]) -> Allowance {
+            let plan = plans[p]
+            if plan.steps.isEmpty { return Allowance(connections: .all, allowedBy: [], unrestricted: true) }
+            var remaining = ConnectionSet.all
+            var result = Allowance.none
+            var k = 0
+            for step in plan.steps {
+                var passed = ConnectionSet.none
+                for r in step.rules {
+                    defer { k += 1 }
+                    guard mask[k], !remaining.isEmpty else { continue }
+                    let rule = allRules[r]
+                    let matched = rule.ports.connections(namedPorts: namedPorts).intersection(remaining)
+                    if matched.isEmpty { continue }
+                    switch rule.action {
+                    case .allow:
+                        result.formUnion(Allowance(connections: matched, allowedBy: [rule.policy], unrestricted: false))
+                        remaining = remaining.subtracting(matched)
+                    case .deny:
+                        remaining = remaining.subtracting(matched)
+                    case .pass:
+                        passed = passed.union(matched)
+                        remaining = remaining.subtracting(matched)
+                    case .log:
+                        continue
+                    }
+                }
+                if step.defaultPass { passed = passed.union(remaining) }
+                remaining = passed
+            }
+            if !remaining.isEmpty {
+                result.formUnion(Allowance(connections: remaining, allowedBy: [], unrestricted: true))
+            }
+            return result
+        }
+        func cachedEvaluate(_ p: Int, group: Int, mask: [Bool], ports: Int, namedPorts: [String: [NamedPort]])
+            -> Allowance {
+            let key = EvalKey(plan: p, group: group, ports: ports)
+            if let hit = evalCache[key] { return hit }
+            let value = evaluate(p, mask, namedPorts: namedPorts)
+            evalCache[key] = value
+            return value
+        }
+
+        // Named port sets, interned (they matter only to destinations).
+        var portsIndex: [[String: [NamedPort]]: Int] = [:]
+        var portsOf: [Int] = []
+        var portSets: [[String: [NamedPort]]] = []
+        for c in classes {
+            if let i = portsIndex[c.namedPorts] { portsOf.append(i) } else {
+                portsIndex[c.namedPorts] = portSets.count
+                portsOf.append(portSets.count)
+                portSets.append(c.namedPorts)
+            }
+        }
+
+        // Source and destination types.
+        let ingressPlans = Array(Set(planOf[.ingress] ?? [])).sorted()
+        let egressPlans = Array(Set(planOf[.egress] ?? [])).sorted()
+        var sourceTypes: [[Int]: Int] = [:]
+        var sourceType: [Int] = []
+        var sourceRepresentative: [Int] = []
+        var destinationTypes: [[Int]: Int] = [:]
+        var destinationType: [Int] = []
+        var destinationRepresentative: [Int] = []
+        for c in classes.indices {
+            let sKey = [planOf[.egress]?[c] ?? 0] + ingressPlans.map { classGroup[$0][c] }
+            if let t = sourceTypes[sKey] { sourceType.append(t) } else {
+                sourceTypes[sKey] = sourceRepresentative.count
+                sourceType.append(sourceRepresentative.count)
+                sourceRepresentative.append(c)
+            }
+            let dKey = [planOf[.ingress]?[c] ?? 0, portsOf[c]] + egressPlans.map { classGroup[$0][c] }
+            if let t = destinationTypes[dKey] { destinationType.append(t) } else {
+                destinationTypes[dKey] = destinationRepresentative.count
+                destinationType.append(destinationRepresentative.count)
+                destinationRepresentative.append(c)
+            }
+        }
+        self.sourceType = sourceType
+        self.destinationType = destinationType
+        let egressPlanOf = planOf[.egress] ?? []
+        let ingressPlanOf = planOf[.ingress] ?? []
+        var matrix: [[Allowance]] = []
+        matrix.reserveCapacity(sourceRepresentative.count)
+        for a in sourceRepresentative {
+            let pe = egressPlanOf[a]
+            var row: [Allowance] = []
+            row.reserveCapacity(destinationRepresentative.count)
+            for b in destinationRepresentative {
+                let ge = classGroup[pe][b]
+                let out = cachedEvaluate(pe, group: ge, mask: groupsOfPlan[pe][ge], ports: portsOf[b],
+                                         namedPorts: classes[b].namedPorts)
+                if out.connections.isEmpty { row.append(.none); continue }
+                let pi = ingressPlanOf[b]
+                let gi = classGroup[pi][a]
+                let into = cachedEvaluate(pi, group: gi, mask: groupsOfPlan[pi][gi], ports: portsOf[b],
+                                          namedPorts: classes[b].namedPorts)
+                row.append(out.intersection(into))
+            }
+            matrix.append(row)
+        }
+        self.matrix = matrix
+
+        // External blocks: a block's mask under each plan, then the evaluation.
+        func blockMask(_ p: Int, _ block: ExternalBlock) -> [Bool] {
+            plans[p].ruleIDs.map { context.peerMatches(allRules[$0], block: block) }
+        }
+        var egressBlockCache: [Int: [Allowance]] = [:]
+        var toExternal: [[Allowance]] = []
+        var ingressBlockCache: [[Int]: [Allowance]] = [:]
+        var fromExternal: [[Allowance]] = []
+        for c in classes.indices {
+            let pe = egressPlanOf[c]
+            if let hit = egressBlockCache[pe] { toExternal.append(hit) } else {
+                let row = egressBlocks.map { evaluate(pe, blockMask(pe, $0), namedPorts: [:]) }
+                egressBlockCache[pe] = row
+                toExternal.append(row)
+            }
+            let pi = ingressPlanOf[c]
+            let key = [pi, portsOf[c]]
+            if let hit = ingressBlockCache[key] { fromExternal.append(hit) } else {
+                let row = ingressBlocks.map { evaluate(pi, blockMask(pi, $0), namedPorts: classes[c].namedPorts) }
+                ingressBlockCache[key] = row
+                fromExternal.append(row)
+            }
+        }
+        self.toExternal = toExternal
+        self.fromExternal = fromExternal
+    }
+
+    struct EvalKey: Hashable {
+        var plan: Int
+        var group: Int
+        var ports: Int
+    }
+
+    static func tierLess(_ a: Tier, _ b: Tier) -> Bool {
+        let oa = a.order ?? .infinity, ob = b.order ?? .infinity
+        if oa != ob { return oa < ob }
+        return a.name < b.name
+    }
+
+    // MARK: Queries
+
+    /// What class `a` may open to class `b` (both directions' policies applied).
+    public func allowance(fromClass a: Int, toClass b: Int) -> Allowance {
+        matrix[sourceType[a]][destinationType[b]]
+    }
+
+    /// What class `c` may open to egress block `block`.
+    public func allowance(fromClass c: Int, toBlock block: Int) -> Allowance { toExternal[c][block] }
+
+    /// What ingress block `block` may open to class `c`.
+    public func allowance(fromBlock block: Int, toClass c: Int) -> Allowance { fromExternal[c][block] }
+
+    /// Workload to workload: the union over their classes.
+    public func allowance(fromWorkload a: Int, toWorkload b: Int) -> Allowance {
+        var result = Allowance.none
+        for ca in workloads[a].classes {
+            for cb in workloads[b].classes { result.formUnion(allowance(fromClass: ca, toClass: cb)) }
+        }
+        return result
+    }
+
+    public func allowance(fromWorkload w: Int, toBlock block: Int) -> Allowance {
+        var result = Allowance.none
+        for c in workloads[w].classes { result.formUnion(toExternal[c][block]) }
+        return result
+    }
+
+    public func allowance(fromBlock block: Int, toWorkload w: Int) -> Allowance {
+        var result = Allowance.none
+        for c in workloads[w].classes { result.formUnion(fromExternal[c][block]) }
+        return result
+    }
+
+    /// Whether a class is isolated in a direction: some tier whose default is Deny selects it, so that
+    /// only what its rules allow gets through. hostNetwork classes never are.
+    public func isIsolated(class c: Int, _ direction: Direction) -> Bool {
+        guard let p = planOf[direction]?[c] else { return false }
+        return plans[p].steps.contains { !$0.defaultPass }
+    }
+
+    /// The policies that select a class in a direction, in evaluation order.
+    public func selectingPolicies(class c: Int, _ direction: Direction) -> [Int] {
+        guard let p = planOf[direction]?[c] else { return [] }
+        return plans[p].steps.flatMap(\.policies)
+    }
+
+    /// Counts for benchmarks and evidence: classes, source and destination types, plans.
+    public var statistics: (classes: Int, sourceTypes: Int, destinationTypes: Int, plans: Int) {
+        (classes.count, matrix.count, matrix.first?.count ?? 0, plans.count)
+    }
+}
+
+/// A fixed-size set of small integers.
+struct Bitset {
+    var words: [UInt64]
+
+    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+
+    mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+
+    func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+}
