@@ -81,10 +81,16 @@ public struct NetworkAnalysis: Sendable {
     /// Per direction, per class: the plan index.
     let planOf: [Direction: [Int]]
     let plans: [Plan]
-    let sourceType: [Int]
-    let destinationType: [Int]
-    /// `matrix[s][d]`: what a class of source type s may open to one of destination type d.
-    let matrix: [[Allowance]]
+    /// Per rule: the classes its peer matches.
+    let ruleBits: [Bitset]
+    /// Per class: the index of its named-port set.
+    let portsOf: [Int]
+    /// Sets of source classes whose egress lets them reach a destination, and each class's set.
+    let egressSources: [Bitset]
+    let egressSourcesOf: [Int]
+    /// Sets of source classes that a destination's ingress lets in, and each class's set.
+    let ingressSources: [Bitset]
+    let ingressSourcesOf: [Int]
     /// Per class: what it may send to each egress block, and receive from each ingress block.
     let toExternal: [[Allowance]]
     let fromExternal: [[Allowance]]
@@ -286,156 +292,78 @@ public struct NetworkAnalysis: Sendable {
         self.plans = plans
         self.planOf = planOf
 
-        // Which classes and blocks each distinct rule peer matches.
-        var peerMatches: [Int: Bitset] = [:]
+        // Which classes each rule's peer matches, computed once per distinct peer.
         var classesByNamespace: [String: [Int]] = [:]
         for (c, endpoint) in classes.enumerated() { classesByNamespace[endpoint.namespace, default: []].append(c) }
-        func bits(for r: Int) -> Bitset {
-            if let b = peerMatches[r] { return b }
-            let rule = allRules[r]
+        let namespaceNames = classesByNamespace.keys.sorted()
+        var peerCache: [PeerKey: Bitset] = [:]
+        var ruleBits: [Bitset] = []
+        ruleBits.reserveCapacity(allRules.count)
+        for rule in allRules {
             let policy = reader.policies[rule.policy]
+            let key = PeerKey(peer: rule.peer, namespace: policy.namespace)
+            if let hit = peerCache[key] { ruleBits.append(hit); continue }
             var b = Bitset(count: classes.count)
-            var candidates: [Int]? = nil
-            if case .kubernetes(let peers) = rule.peer,
-               peers.allSatisfy({ $0.namespaceSelector == nil && $0.ipBlock == nil }) {
-                candidates = classesByNamespace[policy.namespace ?? ""] ?? []
-            }
-            for c in candidates ?? Array(classes.indices) where context.peerMatches(rule, endpoint: c) { b.insert(c) }
-            peerMatches[r] = b
-            return b
-        }
-
-        // Groups: per plan, the distinct masks (which of its rules match) over classes and blocks.
-        var groupsOfPlan: [[[Bool]]] = Array(repeating: [], count: plans.count)
-        var groupIndex: [[[Bool]: Int]] = Array(repeating: [:], count: plans.count)
-        var classGroup: [[Int]] = Array(repeating: [], count: plans.count)
-        for (p, plan) in plans.enumerated() {
-            let ids = plan.ruleIDs
-            let sets = ids.map { bits(for: $0) }
-            var row: [Int] = []
-            row.reserveCapacity(classes.count)
-            for c in classes.indices {
-                let mask = sets.map { $0.contains(c) }
-                if let g = groupIndex[p][mask] { row.append(g) } else {
-                    let g = groupsOfPlan[p].count
-                    groupIndex[p][mask] = g
-                    groupsOfPlan[p].append(mask)
-                    row.append(g)
-                }
-            }
-            classGroup[p] = row
-        }
-
-        // Evaluation of one plan against one peer mask, towards a destination with some named ports.
-        var evalCache: [EvalKey: Allowance] = [:]
-        func evaluate(_ p: Int, _ mask: [Bool], namedPorts: [String: [NamedPort]]) -> Allowance {
-            let plan = plans[p]
-            if plan.steps.isEmpty { return Allowance(connections: .all, allowedBy: [], unrestricted: true) }
-            var remaining = ConnectionSet.all
-            var result = Allowance.none
-            var k = 0
-            for step in plan.steps {
-                var passed = ConnectionSet.none
-                for r in step.rules {
-                    defer { k += 1 }
-                    guard mask[k], !remaining.isEmpty else { continue }
-                    let rule = allRules[r]
-                    let matched = rule.ports.connections(namedPorts: namedPorts).intersection(remaining)
-                    if matched.isEmpty { continue }
-                    switch rule.action {
-                    case .allow:
-                        result.formUnion(Allowance(connections: matched, allowedBy: [rule.policy], unrestricted: false))
-                        remaining = remaining.subtracting(matched)
-                    case .deny:
-                        remaining = remaining.subtracting(matched)
-                    case .pass:
-                        passed = passed.union(matched)
-                        remaining = remaining.subtracting(matched)
-                    case .log:
+            switch rule.peer {
+            case .any:
+                b = Bitset(count: classes.count, full: true)
+            case .kubernetes(let peers):
+                for peer in peers {
+                    if peer.blockIndex != nil {
+                        for c in classes.indices where context.peerMatches(
+                            PolicyRule(action: .allow, peer: .kubernetes([peer]), local: nil, ports: .any,
+                                       policy: rule.policy), endpoint: c) { b.insert(c) }
                         continue
                     }
+                    let spaces: [String]
+                    if let nsSelector = peer.namespaceSelector {
+                        spaces = namespaceNames.filter { ns in
+                            classesByNamespace[ns].map { nsSelector.matches(classes[$0[0]].namespaceLabels) } ?? false
+                        }
+                    } else {
+                        spaces = [policy.namespace ?? "default"]
+                    }
+                    for ns in spaces {
+                        for c in classesByNamespace[ns] ?? [] where peer.podSelector?.matches(classes[c].labels) ?? true {
+                            b.insert(c)
+                        }
+                    }
                 }
-                if step.defaultPass { passed = passed.union(remaining) }
-                remaining = passed
+            case .calico(let peer):
+                var spaces = namespaceNames
+                if let nsSelector = peer.namespaceSelector {
+                    spaces = spaces.filter { ns in
+                        classesByNamespace[ns].map { nsSelector.matches(classes[$0[0]].calicoNamespaceLabels) } ?? false
+                    }
+                } else if let ns = policy.namespace, peer.selectsByLabels {
+                    spaces = [ns]
+                }
+                for ns in spaces {
+                    for c in classesByNamespace[ns] ?? [] where context.calicoMatches(peer, policy: policy, endpoint: c) {
+                        b.insert(c)
+                    }
+                }
             }
-            if !remaining.isEmpty {
-                result.formUnion(Allowance(connections: remaining, allowedBy: [], unrestricted: true))
-            }
-            return result
+            peerCache[key] = b
+            ruleBits.append(b)
         }
-        func cachedEvaluate(_ p: Int, group: Int, mask: [Bool], ports: Int, namedPorts: [String: [NamedPort]])
-            -> Allowance {
-            let key = EvalKey(plan: p, group: group, ports: ports)
-            if let hit = evalCache[key] { return hit }
-            let value = evaluate(p, mask, namedPorts: namedPorts)
-            evalCache[key] = value
-            return value
-        }
+        self.ruleBits = ruleBits
 
         // Named port sets, interned (they matter only to destinations).
         var portsIndex: [[String: [NamedPort]]: Int] = [:]
         var portsOf: [Int] = []
-        var portSets: [[String: [NamedPort]]] = []
         for c in classes {
             if let i = portsIndex[c.namedPorts] { portsOf.append(i) } else {
-                portsIndex[c.namedPorts] = portSets.count
-                portsOf.append(portSets.count)
-                portSets.append(c.namedPorts)
+                portsIndex[c.namedPorts] = portsIndex.count
+                portsOf.append(portsIndex.count - 1)
             }
         }
+        self.portsOf = portsOf
 
-        // Source and destination types.
-        let ingressPlans = Array(Set(planOf[.ingress] ?? [])).sorted()
-        let egressPlans = Array(Set(planOf[.egress] ?? [])).sorted()
-        var sourceTypes: [[Int]: Int] = [:]
-        var sourceType: [Int] = []
-        var sourceRepresentative: [Int] = []
-        var destinationTypes: [[Int]: Int] = [:]
-        var destinationType: [Int] = []
-        var destinationRepresentative: [Int] = []
-        for c in classes.indices {
-            let sKey = [planOf[.egress]?[c] ?? 0] + ingressPlans.map { classGroup[$0][c] }
-            if let t = sourceTypes[sKey] { sourceType.append(t) } else {
-                sourceTypes[sKey] = sourceRepresentative.count
-                sourceType.append(sourceRepresentative.count)
-                sourceRepresentative.append(c)
-            }
-            let dKey = [planOf[.ingress]?[c] ?? 0, portsOf[c]] + egressPlans.map { classGroup[$0][c] }
-            if let t = destinationTypes[dKey] { destinationType.append(t) } else {
-                destinationTypes[dKey] = destinationRepresentative.count
-                destinationType.append(destinationRepresentative.count)
-                destinationRepresentative.append(c)
-            }
-        }
-        self.sourceType = sourceType
-        self.destinationType = destinationType
         let egressPlanOf = planOf[.egress] ?? []
         let ingressPlanOf = planOf[.ingress] ?? []
-        var matrix: [[Allowance]] = []
-        matrix.reserveCapacity(sourceRepresentative.count)
-        for a in sourceRepresentative {
-            let pe = egressPlanOf[a]
-            var row: [Allowance] = []
-            row.reserveCapacity(destinationRepresentative.count)
-            for b in destinationRepresentative {
-                let ge = classGroup[pe][b]
-                let out = cachedEvaluate(pe, group: ge, mask: groupsOfPlan[pe][ge], ports: portsOf[b],
-                                         namedPorts: classes[b].namedPorts)
-                if out.connections.isEmpty { row.append(.none); continue }
-                let pi = ingressPlanOf[b]
-                let gi = classGroup[pi][a]
-                let into = cachedEvaluate(pi, group: gi, mask: groupsOfPlan[pi][gi], ports: portsOf[b],
-                                          namedPorts: classes[b].namedPorts)
-                row.append(out.intersection(into))
-            }
-            matrix.append(row)
-        }
-        self.matrix = matrix
 
         // External blocks: a block's mask under each plan, then the evaluation.
-        func blockMask(_ p: Int, _ block: ExternalBlock) -> [Bool] {
-            plans[p].ruleIDs.map { context.peerMatches(allRules[$0], block: block) }
-        }
         var egressBlockCache: [Int: [Allowance]] = [:]
         var toExternal: [[Allowance]] = []
         var ingressBlockCache: [[Int]: [Allowance]] = [:]
@@ -443,26 +371,146 @@ public struct NetworkAnalysis: Sendable {
         for c in classes.indices {
             let pe = egressPlanOf[c]
             if let hit = egressBlockCache[pe] { toExternal.append(hit) } else {
-                let row = egressBlocks.map { evaluate(pe, blockMask(pe, $0), namedPorts: [:]) }
+                let ids = plans[pe].ruleIDs
+                let row = egressBlocks.map { block in
+                    Self.evaluate(plans[pe], ids.map { context.peerMatches(allRules[$0], block: block) },
+                                  rules: allRules, namedPorts: [:])
+                }
                 egressBlockCache[pe] = row
                 toExternal.append(row)
             }
             let pi = ingressPlanOf[c]
             let key = [pi, portsOf[c]]
             if let hit = ingressBlockCache[key] { fromExternal.append(hit) } else {
-                let row = ingressBlocks.map { evaluate(pi, blockMask(pi, $0), namedPorts: classes[c].namedPorts) }
+                let ids = plans[pi].ruleIDs
+                let row = ingressBlocks.map { block in
+                    Self.evaluate(plans[pi], ids.map { context.peerMatches(allRules[$0], block: block) },
+                                  rules: allRules, namedPorts: classes[c].namedPorts)
+                }
                 ingressBlockCache[key] = row
                 fromExternal.append(row)
             }
         }
         self.toExternal = toExternal
         self.fromExternal = fromExternal
+
+        // Which classes a plan lets through (some connection), towards a destination with named ports
+        // `namedPorts` (nil: per candidate, for egress plans whose rules name ports).
+        func permitted(_ p: Int, namedPorts: [String: [NamedPort]]?) -> Bitset {
+            let plan = plans[p]
+            let ids = plan.ruleIDs
+            if plan.steps.isEmpty { return Bitset(count: classes.count, full: true) }
+            let first = plan.steps[0]
+            if !first.defaultPass, first.rules.allSatisfy({ allRules[$0].action == .allow }), let namedPorts {
+                // Only the first tier decides, and it only allows: the union of the rules that allow something.
+                var b = Bitset(count: classes.count)
+                for r in first.rules where !allRules[r].ports.connections(namedPorts: namedPorts).isEmpty {
+                    b.formUnion(ruleBits[r])
+                }
+                return b
+            }
+            var candidates = Bitset(count: classes.count)
+            for r in ids { candidates.formUnion(ruleBits[r]) }
+            let none = Self.evaluate(plan, Array(repeating: false, count: ids.count), rules: allRules,
+                                     namedPorts: namedPorts ?? [:])
+            var b = none.connections.isEmpty ? Bitset(count: classes.count) : candidates.complement()
+            var verdicts: [GroupKey: Bool] = [:]
+            let byPort = namedPorts == nil && ids.contains { allRules[$0].ports.usesNamedPorts }
+            for c in candidates.members {
+                let mask = ids.map { ruleBits[$0].contains(c) }
+                let key = GroupKey(mask: mask, ports: byPort ? portsOf[c] : -1)
+                let ok: Bool
+                if let hit = verdicts[key] { ok = hit } else {
+                    ok = !Self.evaluate(plan, mask, rules: allRules,
+                                        namedPorts: namedPorts ?? classes[c].namedPorts).connections.isEmpty
+                    verdicts[key] = ok
+                }
+                if ok { b.insert(c) }
+            }
+            return b
+        }
+
+        // Egress: the destinations each egress plan lets through, and the classes using each plan.
+        let egressPlans = Array(Set(egressPlanOf)).sorted()
+        var members: [Int: Bitset] = [:]
+        for (c, p) in egressPlanOf.enumerated() {
+            members[p, default: Bitset(count: classes.count)].insert(c)
+        }
+        let egressPermits = egressPlans.map { permitted($0, namedPorts: nil) }
+        var egressIndex: [[Bool]: Int] = [:]
+        var egressSources: [Bitset] = []
+        var egressSourcesOf: [Int] = []
+        for c in classes.indices {
+            let signature = egressPermits.map { $0.contains(c) }
+            if let i = egressIndex[signature] { egressSourcesOf.append(i); continue }
+            var b = Bitset(count: classes.count)
+            for (k, p) in egressPlans.enumerated() where signature[k] { b.formUnion(members[p] ?? b) }
+            egressIndex[signature] = egressSources.count
+            egressSourcesOf.append(egressSources.count)
+            egressSources.append(b)
+        }
+        // Ingress: the sources each (plan, named ports) lets in.
+        var ingressIndex: [[Int]: Int] = [:]
+        var ingressSources: [Bitset] = []
+        var ingressSourcesOf: [Int] = []
+        for c in classes.indices {
+            let key = [ingressPlanOf[c], portsOf[c]]
+            if let i = ingressIndex[key] { ingressSourcesOf.append(i); continue }
+            ingressIndex[key] = ingressSources.count
+            ingressSourcesOf.append(ingressSources.count)
+            ingressSources.append(permitted(ingressPlanOf[c], namedPorts: classes[c].namedPorts))
+        }
+        self.egressSources = egressSources
+        self.egressSourcesOf = egressSourcesOf
+        self.ingressSources = ingressSources
+        self.ingressSourcesOf = ingressSourcesOf
     }
 
-    struct EvalKey: Hashable {
-        var plan: Int
-        var group: Int
+    struct PeerKey: Hashable {
+        var peer: PeerSpec
+        var namespace: String?
+    }
+
+    struct GroupKey: Hashable {
+        var mask: [Bool]
         var ports: Int
+    }
+
+    /// Runs one plan for a peer: `mask` tells which of the plan's rules match the peer.
+    static func evaluate(_ plan: Plan, _ mask: [Bool], rules: [PolicyRule],
+                         namedPorts: [String: [NamedPort]]) -> Allowance {
+        if plan.steps.isEmpty { return Allowance(connections: .all, allowedBy: [], unrestricted: true) }
+        var remaining = ConnectionSet.all
+        var result = Allowance.none
+        var k = 0
+        for step in plan.steps {
+            var passed = ConnectionSet.none
+            for r in step.rules {
+                defer { k += 1 }
+                guard mask[k], !remaining.isEmpty else { continue }
+                let rule = rules[r]
+                let matched = rule.ports.connections(namedPorts: namedPorts).intersection(remaining)
+                if matched.isEmpty { continue }
+                switch rule.action {
+                case .allow:
+                    result.formUnion(Allowance(connections: matched, allowedBy: [rule.policy], unrestricted: false))
+                    remaining = remaining.subtracting(matched)
+                case .deny:
+                    remaining = remaining.subtracting(matched)
+                case .pass:
+                    passed = passed.union(matched)
+                    remaining = remaining.subtracting(matched)
+                case .log:
+                    continue
+                }
+            }
+            if step.defaultPass { passed = passed.union(remaining) }
+            remaining = passed
+        }
+        if !remaining.isEmpty {
+            result.formUnion(Allowance(connections: remaining, allowedBy: [], unrestricted: true))
+        }
+        return result
     }
 
     static func tierLess(_ a: Tier, _ b: Tier) -> Bool {
@@ -475,7 +523,19 @@ public struct NetworkAnalysis: Sendable {
 
     /// What class `a` may open to class `b` (both directions' policies applied).
     public func allowance(fromClass a: Int, toClass b: Int) -> Allowance {
-        matrix[sourceType[a]][destinationType[b]]
+        guard reachingSources(of: b).contains(a) else { return .none }
+        let pe = planOf[.egress]?[a] ?? 0, pi = planOf[.ingress]?[b] ?? 0
+        let out = Self.evaluate(plans[pe], plans[pe].ruleIDs.map { ruleBits[$0].contains(b) }, rules: rules,
+                                namedPorts: classes[b].namedPorts)
+        if out.connections.isEmpty { return .none }
+        let into = Self.evaluate(plans[pi], plans[pi].ruleIDs.map { ruleBits[$0].contains(a) }, rules: rules,
+                                 namedPorts: classes[b].namedPorts)
+        return out.intersection(into)
+    }
+
+    /// The classes that may open some connection to class `c`.
+    public func reachingSources(of c: Int) -> Bitset {
+        egressSources[egressSourcesOf[c]].intersection(ingressSources[ingressSourcesOf[c]])
     }
 
     /// What class `c` may open to egress block `block`.
@@ -518,19 +578,61 @@ public struct NetworkAnalysis: Sendable {
         return plans[p].steps.flatMap(\.policies)
     }
 
-    /// Counts for benchmarks and evidence: classes, source and destination types, plans.
-    public var statistics: (classes: Int, sourceTypes: Int, destinationTypes: Int, plans: Int) {
-        (classes.count, matrix.count, matrix.first?.count ?? 0, plans.count)
+    /// Counts for benchmarks and evidence: classes, plans, distinct source sets.
+    public var statistics: (classes: Int, plans: Int, egressSets: Int, ingressSets: Int) {
+        (classes.count, plans.count, egressSources.count, ingressSources.count)
     }
 }
 
-/// A fixed-size set of small integers.
-struct Bitset {
+/// A fixed-size set of small integers (class indices).
+public struct Bitset: Sendable, Hashable {
     var words: [UInt64]
+    public let count: Int
 
-    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+    init(count: Int, full: Bool = false) {
+        self.count = count
+        words = Array(repeating: full ? UInt64.max : 0, count: (count + 63) / 64)
+        if full { trim() }
+    }
+
+    private mutating func trim() {
+        let extra = words.count * 64 - count
+        if extra > 0, !words.isEmpty { words[words.count - 1] &= UInt64.max >> UInt64(extra) }
+    }
 
     mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
 
-    func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    public func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+
+    mutating func formUnion(_ other: Bitset) {
+        for i in words.indices { words[i] |= other.words[i] }
+    }
+
+    func intersection(_ other: Bitset) -> Bitset {
+        var out = self
+        for i in words.indices { out.words[i] &= other.words[i] }
+        return out
+    }
+
+    func complement() -> Bitset {
+        var out = self
+        for i in words.indices { out.words[i] = ~words[i] }
+        out.trim()
+        return out
+    }
+
+    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+    /// The members, ascending.
+    public var members: [Int] {
+        var out: [Int] = []
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                out.append(w * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return out
+    }
 }
