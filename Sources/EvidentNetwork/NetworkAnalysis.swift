@@ -33,14 +33,14 @@ public struct Allowance: Sendable, Hashable {
 
     public static let none = Allowance(connections: .none, allowedBy: [], unrestricted: false)
 
-    func intersection(_ other: Allowance) -> Allowance {
+    public func intersection(_ other: Allowance) -> Allowance {
         let c = connections.intersection(other.connections)
         if c.isEmpty { return .none }
         return Allowance(connections: c, allowedBy: allowedBy.union(other.allowedBy),
                          unrestricted: unrestricted || other.unrestricted)
     }
 
-    mutating func formUnion(_ other: Allowance) {
+    public mutating func formUnion(_ other: Allowance) {
         if other.connections.isEmpty { return }
         connections = connections.union(other.connections)
         allowedBy.formUnion(other.allowedBy)
@@ -205,6 +205,7 @@ public struct NetworkAnalysis: Sendable {
                     classWorkload.append(w)
                 }
                 if seen.insert(id).inserted { workload.classes.append(id) }
+                if let resource = pod.pod { workload.pods.append((resource, id)) }
             }
             workloads.append(workload)
         }
@@ -589,7 +590,7 @@ public struct Bitset: Sendable, Hashable {
     var words: [UInt64]
     public let count: Int
 
-    init(count: Int, full: Bool = false) {
+    public init(count: Int, full: Bool = false) {
         self.count = count
         words = Array(repeating: full ? UInt64.max : 0, count: (count + 63) / 64)
         if full { trim() }
@@ -600,21 +601,21 @@ public struct Bitset: Sendable, Hashable {
         if extra > 0, !words.isEmpty { words[words.count - 1] &= UInt64.max >> UInt64(extra) }
     }
 
-    mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+    public mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
 
     public func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
 
-    mutating func formUnion(_ other: Bitset) {
+    public mutating func formUnion(_ other: Bitset) {
         for i in words.indices { words[i] |= other.words[i] }
     }
 
-    func intersection(_ other: Bitset) -> Bitset {
+    public func intersection(_ other: Bitset) -> Bitset {
         var out = self
         for i in words.indices { out.words[i] &= other.words[i] }
         return out
     }
 
-    func complement() -> Bitset {
+    public func complement() -> Bitset {
         var out = self
         for i in words.indices { out.words[i] = ~words[i] }
         out.trim()

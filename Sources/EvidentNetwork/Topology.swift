@@ -48,6 +48,8 @@ public struct Workload: Sendable {
     public var resource: Resource
     /// Indices of its endpoint classes.
     public var classes: [Int]
+    /// The pods in the inputs with the class of each (empty when only the workload object was given).
+    public var pods: [(pod: Resource, endpointClass: Int)] = []
     /// Pods in the inputs (0 when only the workload object was given).
     public var podCount: Int
     /// The pod spec of its template (or first pod), for exposure checks.
@@ -62,6 +64,7 @@ public struct Workload: Sendable {
 
 /// One pod (or the template standing for the pods of a workload) before grouping.
 struct PodFacts {
+    var pod: Resource?
     var namespace: String
     var labels: [String: String]
     var spec: Value
@@ -110,12 +113,12 @@ enum WorkloadBuilder {
             var facts: [PodFacts]
             if r.kind == "Pod" {
                 if let ref = Self.ownerReference(r) { kind = ref.kind; name = ref.name }
-                facts = [PodFacts(namespace: namespace, labels: r.labels, spec: r.spec, ips: PodFacts.ips(of: r))]
+                facts = [PodFacts(pod: r, namespace: namespace, labels: r.labels, spec: r.spec, ips: PodFacts.ips(of: r))]
             } else if template.pods.isEmpty {
-                facts = [PodFacts(namespace: namespace, labels: template.labels, spec: template.spec, ips: [])]
+                facts = [PodFacts(pod: nil, namespace: namespace, labels: template.labels, spec: template.spec, ips: [])]
             } else {
                 facts = template.pods.map {
-                    PodFacts(namespace: namespace, labels: $0.labels, spec: $0.spec, ips: PodFacts.ips(of: $0))
+                    PodFacts(pod: $0, namespace: namespace, labels: $0.labels, spec: $0.spec, ips: PodFacts.ips(of: $0))
                 }
             }
             let key = "\(namespace)\u{1}\(kind)\u{1}\(name)"

@@ -771,6 +771,14 @@ parameters:
     type: string
     default: high
     description: Namespaces at or above this sensitivity level may not allow unbounded egress.
+  - id: allowed_flows
+    type: list<string>
+    default: []
+    description: "Network flows from a lower to a higher sensitivity level that the plan accepts: levels (low->moderate) or namespaces (ns-a->ns-b)."
+  - id: internal_cidrs
+    type: list<string>
+    default: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16]
+    description: Address ranges that are not the internet; the pod and node networks of the Node objects are added.
   - id: min_kubelet_version
     type: string
     default: "1.30.0"
@@ -976,13 +984,15 @@ families:
           - {id: sp800-190-4.3.3_obj.1, text: "Every namespace with workloads denies ingress by default."}
           - {id: sp800-190-4.3.3_obj.2, text: "Every workload is selected by ingress and egress policy and uses no host network."}
           - {id: sp800-190-4.3.3_obj.3, text: "Load balancers, node ports and ingresses exist only in the public zone."}
+          - {id: sp800-190-4.3.3_obj.4, text: "Only public-zone workloads are both exposed and admitted from the internet by policy."}
         severity: high
         mode: automated
-        parameters: [exempt_namespaces, public_zone_label]
+        parameters: [exempt_namespaces, public_zone_label, internal_cidrs]
         checks:
           - {id: default-deny-ingress, evaluator: namespace-default-deny-ingress, objective: sp800-190-4.3.3_obj.1}
           - {id: policy-coverage, evaluator: pod-policy-coverage, objective: sp800-190-4.3.3_obj.2}
           - {id: public-exposure, evaluator: public-exposure-zone, objective: sp800-190-4.3.3_obj.3}
+          - {id: internet-reachable, evaluator: internet-reachable-workloads, objective: sp800-190-4.3.3_obj.4}
         references: {sp800-53: [sc-7, ac-4]}
       - id: sp800-190-4.3.4
         title: Mixing of workload sensitivity levels
@@ -992,12 +1002,14 @@ families:
         objectives:
           - {id: sp800-190-4.3.4_obj.1, text: "Workloads of a labelled sensitivity are pinned to nodes of the same level."}
           - {id: sp800-190-4.3.4_obj.2, text: "Nodes of the highest level are tainted and run only workloads of that level."}
+          - {id: sp800-190-4.3.4_obj.3, text: "No network path leads from a lower to a higher sensitivity level unless the plan allows the flow."}
         severity: high
         mode: automated
-        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels]
+        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels, allowed_flows, internal_cidrs]
         checks:
           - {id: node-pinning, evaluator: sensitivity-node-pinning, objective: sp800-190-4.3.4_obj.1}
           - {id: sensitive-nodes, evaluator: sensitive-node-isolation, objective: sp800-190-4.3.4_obj.2}
+          - {id: cross-sensitivity, evaluator: cross-sensitivity-paths, objective: sp800-190-4.3.4_obj.3}
         references: {sp800-53: [sc-2, sc-39]}
       - id: sp800-190-4.3.5
         title: Orchestrator node trust
@@ -1046,12 +1058,14 @@ families:
           - {id: sp800-190-4.4.2_obj.2, text: "Sensitive namespaces allow no egress to 0.0.0.0/0 without exceptions."}
           - {id: sp800-190-4.4.2_obj.3, text: "No workload uses the host network."}
           - {id: sp800-190-4.4.2_obj.4, text: "Network flows are monitored for anomalies (attested)."}
+          - {id: sp800-190-4.4.2_obj.5, text: "Workloads at or above the sensitive level cannot reach the internet."}
         severity: high
         mode: partial
-        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels, sensitive_level]
+        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels, sensitive_level, internal_cidrs]
         checks:
           - {id: default-deny-egress, evaluator: namespace-default-deny-egress, objective: sp800-190-4.4.2_obj.1}
           - {id: open-egress, evaluator: egress-open-cidr, objective: sp800-190-4.4.2_obj.2}
+          - {id: internet-egress, evaluator: sensitive-internet-egress, objective: sp800-190-4.4.2_obj.5}
           - {id: host-network, evaluator: host-network, objective: sp800-190-4.4.2_obj.3}
         references: {sp800-53: [sc-7, si-4]}
       - id: sp800-190-4.4.3
