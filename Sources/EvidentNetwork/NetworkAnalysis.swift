@@ -80,6 +80,8 @@ public struct NetworkAnalysis: Sendable {
     let rules: [PolicyRule]
     /// Per direction, per class: the plan index.
     let planOf: [Direction: [Int]]
+    /// Per direction, per class: the policies that select it, in evaluation order.
+    let classPolicies: [Direction: [[Int]]]
     let plans: [Plan]
     /// Per rule: the classes its peer matches.
     let ruleBits: [Bitset]
@@ -99,7 +101,6 @@ public struct NetworkAnalysis: Sendable {
     struct Plan: Hashable {
         struct Step: Hashable {
             var defaultPass: Bool
-            var policies: [Int]
             var rules: [Int]
         }
         var direction: Direction
@@ -257,9 +258,14 @@ public struct NetworkAnalysis: Sendable {
         var plans: [Plan] = []
         var planIndex: [Plan: Int] = [:]
         var planOf: [Direction: [Int]] = [.ingress: [], .egress: []]
+        var classPolicies: [Direction: [[Int]]] = [:]
         for (c, endpoint) in classes.enumerated() {
             let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? [] : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
             let selecting = candidates.map { ordered[$0] }.filter { context.selects(reader.policies[$0], c) }
+            var selected: [Direction: [Int]] = [:]
+            defer {
+                for direction in Direction.allCases { classPolicies[direction, default: []].append(selected[direction] ?? []) }
+            }
             for direction in Direction.allCases {
                 var steps: [Plan.Step] = []
                 var currentTier: String?
@@ -267,10 +273,9 @@ public struct NetworkAnalysis: Sendable {
                     let policy = reader.policies[p]
                     if policy.tier != currentTier {
                         currentTier = policy.tier
-                        steps.append(Plan.Step(defaultPass: tierByName[policy.tier]?.defaultPass ?? false,
-                                               policies: [], rules: []))
+                        steps.append(Plan.Step(defaultPass: tierByName[policy.tier]?.defaultPass ?? false, rules: []))
                     }
-                    steps[steps.count - 1].policies.append(p)
+                    selected[direction, default: []].append(p)
                     let base = ruleOffset[p] + (direction == .ingress ? 0 : policy.ingress.count)
                     for k in policy.rules(direction).indices {
                         if let local = allRules[base + k].local,
@@ -292,17 +297,24 @@ public struct NetworkAnalysis: Sendable {
         }
         self.plans = plans
         self.planOf = planOf
+        self.classPolicies = classPolicies
 
         // Which classes each rule's peer matches, computed once per distinct peer.
         var classesByNamespace: [String: [Int]] = [:]
         for (c, endpoint) in classes.enumerated() { classesByNamespace[endpoint.namespace, default: []].append(c) }
         let namespaceNames = classesByNamespace.keys.sorted()
         var peerCache: [PeerKey: Bitset] = [:]
+        var componentCache: [PeerKey: Bitset] = [:]
         var ruleBits: [Bitset] = []
         ruleBits.reserveCapacity(allRules.count)
         for rule in allRules {
             let policy = reader.policies[rule.policy]
-            let key = PeerKey(peer: rule.peer, namespace: policy.namespace)
+            // The policy's namespace matters only to peers that pick pods by labels in "the same namespace".
+            var keyNamespace = policy.namespace
+            if case .calico(let peer) = rule.peer, peer.namespaceSelector != nil || !peer.selectsByLabels {
+                keyNamespace = nil
+            }
+            let key = PeerKey(peer: rule.peer, namespace: keyNamespace)
             if let hit = peerCache[key] { ruleBits.append(hit); continue }
             var b = Bitset(count: classes.count)
             switch rule.peer {
@@ -310,10 +322,22 @@ public struct NetworkAnalysis: Sendable {
                 b = Bitset(count: classes.count, full: true)
             case .kubernetes(let peers):
                 for peer in peers {
+                    // A peer with a namespaceSelector does not depend on the policy's namespace.
+                    let componentKey = PeerKey(peer: .kubernetes([peer]),
+                                               namespace: peer.namespaceSelector == nil ? policy.namespace : nil)
+                    if let hit = componentCache[componentKey] {
+                        b.formUnion(hit)
+                        continue
+                    }
+                    var part = Bitset(count: classes.count)
+                    defer {
+                        componentCache[componentKey] = part
+                        b.formUnion(part)
+                    }
                     if peer.blockIndex != nil {
                         for c in classes.indices where context.peerMatches(
                             PolicyRule(action: .allow, peer: .kubernetes([peer]), local: nil, ports: .any,
-                                       policy: rule.policy), endpoint: c) { b.insert(c) }
+                                       policy: rule.policy), endpoint: c) { part.insert(c) }
                         continue
                     }
                     let spaces: [String]
@@ -326,7 +350,7 @@ public struct NetworkAnalysis: Sendable {
                     }
                     for ns in spaces {
                         for c in classesByNamespace[ns] ?? [] where peer.podSelector?.matches(classes[c].labels) ?? true {
-                            b.insert(c)
+                            part.insert(c)
                         }
                     }
                 }
@@ -575,8 +599,7 @@ public struct NetworkAnalysis: Sendable {
 
     /// The policies that select a class in a direction, in evaluation order.
     public func selectingPolicies(class c: Int, _ direction: Direction) -> [Int] {
-        guard let p = planOf[direction]?[c] else { return [] }
-        return plans[p].steps.flatMap(\.policies)
+        classPolicies[direction]?[c] ?? []
     }
 
     /// Counts for benchmarks and evidence: classes, plans, distinct source sets.
@@ -637,3 +660,4 @@ public struct Bitset: Sendable, Hashable {
         return out
     }
 }
+

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EvidentCore
+import EvidentEvaluators
 import EvidentNetwork
 import Foundation
 
@@ -32,6 +33,9 @@ struct ReachCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only connections of this workload.", valueName: "namespace/name"))
     var focus: String?
 
+    @Flag(name: .long, help: "Print counts and the analysis time instead of the connections (for large clusters).")
+    var summary = false
+
     func run() throws {
         guard !snapshots.isEmpty else { throw CLIError.invalid("give at least one snapshot file or folder") }
         var parts: [Snapshot] = []
@@ -48,7 +52,13 @@ struct ReachCommand: ParsableCommand {
             }
         }
         let snapshot = Snapshot.merging(parts)
-        let analysis = NetworkAnalysis(index: SnapshotIndex(snapshot), options: .connlist)
+        let index = SnapshotIndex(snapshot)
+        if summary {
+            print(Self.summary(index))
+            print(Self.checkTimings(SnapshotIndex(snapshot)))
+            return
+        }
+        let analysis = NetworkAnalysis(index: index, options: .connlist)
         let errors = NetworkAnalysis.inputErrors(parts: parts, analysis: analysis)
         guard errors.isEmpty else {
             throw CLIError(code: 2, message: errors.map { "error: \($0)" }.joined(separator: "\n"))
@@ -66,6 +76,63 @@ struct ReachCommand: ParsableCommand {
         case .json:
             print(Self.json(lines))
         }
+    }
+
+    /// Counts of the audit's reading (pod IPs matched by ipBlocks, hostNetwork pods open) and timings.
+    static func summary(_ index: SnapshotIndex) -> String {
+        let clock = ContinuousClock()
+        var analysis: NetworkAnalysis?
+        let analysisTime = clock.measure { analysis = NetworkAnalysis(index: index) }
+        guard let analysis else { return "" }
+        var matrix: NamespaceMatrix?
+        let matrixTime = clock.measure { matrix = NamespaceMatrix(analysis) }
+        let stats = analysis.statistics
+        let kubernetes = analysis.policies.filter { $0.kind == .kubernetes }.count
+        var isolated: [Direction: Int] = [:]
+        for direction in Direction.allCases {
+            isolated[direction] = analysis.workloads.filter { w in
+                w.classes.allSatisfy { analysis.isIsolated(class: $0, direction) }
+            }.count
+        }
+        return """
+            workloads: \(analysis.workloads.count) (\(analysis.workloads.reduce(0) { $0 + $1.podCount }) pods)
+            endpoint classes: \(stats.classes); plans: \(stats.plans); source sets: \(stats.egressSets) egress, \
+            \(stats.ingressSets) ingress
+            policies: \(kubernetes) Kubernetes, \(analysis.policies.count - kubernetes) Calico; \
+            tiers: \(analysis.tiers.count); problems: \(analysis.problems.count)
+            isolated workloads: \(isolated[.ingress] ?? 0) for ingress, \(isolated[.egress] ?? 0) for egress
+            namespaces: \(matrix?.namespaces.count ?? 0); connected ordered pairs: \(matrix?.connectedPairs ?? 0)
+            analysis: \(seconds(analysisTime)); namespace matrix: \(seconds(matrixTime))
+            """
+    }
+
+    /// The network checks of the audit, run with default parameters on a fresh index (so the shared
+    /// analysis is built once, inside the first check), and how long they take together.
+    static let networkChecks = [
+        "namespace-default-deny-ingress", "namespace-default-deny-egress", "pod-policy-coverage",
+        "sensitive-internet-egress", "cross-sensitivity-paths", "internet-reachable-workloads",
+    ]
+
+    static func checkTimings(_ index: SnapshotIndex) -> String {
+        let clock = ContinuousClock()
+        var lines: [String] = []
+        let total = clock.measure {
+            for id in networkChecks {
+                guard let type = BuiltinEvaluators.registry[id] else { continue }
+                var findings = 0
+                let elapsed = clock.measure {
+                    let context = EvaluationContext(index: index, parameters: Parameters(), now: Date())
+                    findings = (try? type.init().evaluate(context))?.findings.count ?? -1
+                }
+                lines.append("  \(id): \(findings) findings, \(Self.seconds(elapsed))")
+            }
+        }
+        return "network checks (audit reading, analysis included): \(Self.seconds(total))\n"
+            + lines.joined(separator: "\n")
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        String(format: "%.3f s", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
     static func isFolder(_ path: String) -> Bool {

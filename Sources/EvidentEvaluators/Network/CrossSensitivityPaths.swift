@@ -148,6 +148,14 @@ struct CrossSensitivityPaths: Evaluator {
             classesByNamespace[endpoint.namespace, default: Bitset(count: analysis.classes.count)].insert(c)
         }
 
+        // Classes in the order of their workloads' names, and each class's position in it.
+        let byName = analysis.classes.indices.sorted {
+            (analysis.workloads[analysis.classWorkload[$0]].connlistName, $0)
+                < (analysis.workloads[analysis.classWorkload[$1]].connlistName, $1)
+        }
+        var rankByName = Array(repeating: 0, count: byName.count)
+        for (position, c) in byName.enumerated() { rankByName[c] = position }
+
         var evaluated = 0
         var findings: [Finding] = []
         for destination in namespaces where !exempt.isExempt(destination) {
@@ -159,22 +167,23 @@ struct CrossSensitivityPaths: Evaluator {
             for r in 0..<level where !flows.levels.contains(Flow(from: convention.levels[r], to: convention.levels[level])) {
                 sources.formUnion(classesByRank[r])
             }
-            for ns in namespaces where flows.namespaces.contains(Flow(from: ns, to: destination)) {
-                if let b = classesByNamespace[ns] { sources = sources.intersection(b.complement()) }
+            for flow in flows.namespaces where flow.to == destination {
+                if let b = classesByNamespace[flow.from] { sources = sources.intersection(b.complement()) }
             }
             if sources.isEmpty { continue }
             let targets = Set(byNamespace[destination].map { ws in ws.flatMap { analysis.workloads[$0].classes } } ?? [])
             var reaching = Bitset(count: analysis.classes.count)
             var pairs: [(source: Int, target: Int)] = []
             // Examples in name order, so that input order does not change the evidence.
-            func name(_ c: Int) -> String { analysis.workloads[analysis.classWorkload[c]].connlistName + "\u{1}\(c)" }
-            for b in targets.sorted(by: { name($0) < name($1) }) {
+            for b in targets.sorted(by: { rankByName[$0] < rankByName[$1] }) {
                 let from = analysis.reachingSources(of: b).intersection(sources)
                 if from.isEmpty { continue }
                 reaching.formUnion(from)
                 if pairs.count < Self.policySamples {
-                    let sorted = from.members.sorted { name($0) < name($1) }
-                    for a in sorted.prefix(Self.policySamples - pairs.count) { pairs.append((a, b)) }
+                    for a in byName where from.contains(a) {
+                        pairs.append((a, b))
+                        if pairs.count >= Self.policySamples { break }
+                    }
                 }
             }
             let sourceClasses = reaching.members
