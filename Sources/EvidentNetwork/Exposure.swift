@@ -80,7 +80,7 @@ public enum Exposure {
             let hostPorts = (spec["containers"]?.items ?? []).flatMap { $0["ports"]?.items ?? [] }
                 .compactMap { $0["hostPort"]?.int }.filter { $0 > 0 }
             if !hostPorts.isEmpty {
-                out[w, default: []].append("hostPort " + hostPorts.map(String.init).joined(separator: ","))
+                out[w, default: []].append("hostPort " + Set(hostPorts).sorted().map(String.init).joined(separator: ","))
             }
         }
         return out

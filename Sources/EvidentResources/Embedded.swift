@@ -1475,6 +1475,13 @@ table.evidence td.mono { font-size: .8rem; }
 table.evidence th.what { min-width: 16em; }
 table.evidence th:nth-child(2) { min-width: 15em; }
 table.kinds { width: auto; min-width: 340px; }
+table.reach { width: auto; }
+table.reach td.heat { text-align: center; min-width: 7.5em; font-variant-numeric: tabular-nums; }
+table.reach .heat-0 { background: #fff; color: var(--muted); }
+table.reach .heat-1 { background: #fff4e5; }
+table.reach .heat-2 { background: #ffd8b0; }
+table.reach .heat-3 { background: #ffb38a; }
+table.reach .heat-4 { background: #f28b82; }
 .more { margin: -.4rem 0 1rem; font-style: italic; color: var(--muted); }
 .resources { margin: 0; padding-left: 1.1em; }
 
@@ -1626,6 +1633,72 @@ footer { margin: 3rem 0 2rem; color: var(--muted); font-size: .85rem; border-top
 {{/hasDeviations}}
 {{^hasDeviations}}<p class="ok"><span aria-hidden="true">✔</span> No control deviates from the plan, and every check could run.</p>{{/hasDeviations}}
 </section>
+
+{{#network}}
+<section aria-labelledby="network">
+<h2 id="network">Network exposure</h2>
+<p class="muted">What the Kubernetes and Calico network policies allow, computed by evident's reachability engine (exempt namespaces left out). {{summary}}</p>
+<h3>Namespace reachability by sensitivity</h3>
+<p class="muted small">Rows are the sources, columns the destinations: how many ordered pairs of distinct namespaces can open some connection, of all pairs between the two groups. Darker cells are more open.</p>
+<div class="table-scroll">
+<table class="reach">
+  <thead><tr><th scope="col">From \ to</th>{{#groups}}<th scope="col">{{.}}</th>{{/groups}}</tr></thead>
+  <tbody>{{#matrix}}<tr><th scope="row">{{group}}</th>{{#cells}}<td class="heat heat-{{heat}}" title="{{title}}">{{text}}<br><span class="small muted">{{share}}</span></td>{{/cells}}</tr>{{/matrix}}</tbody>
+</table>
+</div>
+{{#hasMostReachable}}
+<h3>Most reachable namespaces</h3>
+<table class="kinds">
+  <thead><tr><th scope="col">Namespace</th><th scope="col">Sensitivity</th><th scope="col" class="num">Reachable from (namespaces)</th></tr></thead>
+  <tbody>{{#mostReachable}}<tr><td class="cell mono">{{namespace}}</td><td>{{level}}</td><td class="num">{{count}}</td></tr>{{/mostReachable}}</tbody>
+</table>
+{{/hasMostReachable}}
+<h3>Workloads reachable from the internet ({{reachableTotal}})</h3>
+{{#hasReachable}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Workload</th><th scope="col">Sensitivity</th><th scope="col">Exposed by</th><th scope="col">Connections</th><th scope="col">Allowed by</th></tr></thead>
+  <tbody>{{#reachable}}<tr><td class="cell mono">{{workload}}</td><td>{{level}}</td><td class="cell">{{exposure}}</td><td class="cell">{{connections}}</td><td class="cell">{{policies}}</td></tr>{{/reachable}}</tbody>
+</table>
+</div>
+{{#hasReachableMore}}<p class="muted">… and {{reachableMore}} more.</p>{{/hasReachableMore}}
+{{/hasReachable}}
+{{^hasReachable}}<p class="empty">No exposed workload admits connections from the internet.</p>{{/hasReachable}}
+<h3>Workloads that can reach the internet ({{egressTotal}})</h3>
+{{#hasEgress}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Workload</th><th scope="col">Sensitivity</th><th scope="col">Connections</th><th scope="col">Allowed by</th></tr></thead>
+  <tbody>{{#egress}}<tr><td class="cell mono">{{workload}}</td><td>{{level}}</td><td class="cell">{{connections}}</td><td class="cell">{{policies}}</td></tr>{{/egress}}</tbody>
+</table>
+</div>
+{{#hasEgressMore}}<p class="muted">… and {{egressMore}} more (the most sensitive are listed first).</p>{{/hasEgressMore}}
+{{/hasEgress}}
+{{^hasEgress}}<p class="empty">No workload can open connections to the internet.</p>{{/hasEgress}}
+<h3>Cross-sensitivity paths ({{pathsTotal}})</h3>
+{{#hasPaths}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">From namespace</th><th scope="col">Level</th><th scope="col">To namespace</th><th scope="col">Level</th><th scope="col">Example</th><th scope="col">Allowed by</th></tr></thead>
+  <tbody>{{#paths}}<tr><td class="cell mono">{{source}}</td><td>{{sourceLevel}}</td><td class="cell mono">{{destination}}</td><td>{{destinationLevel}}</td><td class="cell">{{example}}</td><td class="cell">{{policies}}</td></tr>{{/paths}}</tbody>
+</table>
+</div>
+{{#hasPathsMore}}<p class="muted">… and {{pathsMore}} more (the most sensitive destinations are listed first).</p>{{/hasPathsMore}}
+{{/hasPaths}}
+{{^hasPaths}}<p class="empty">No lower sensitivity level can reach a higher one outside the flows the plan allows.</p>{{/hasPaths}}
+<h3>Namespaces without default deny ({{gapsTotal}})</h3>
+{{#hasGaps}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Namespace</th><th scope="col">Sensitivity</th><th scope="col">Open for</th><th scope="col" class="num">Open workloads</th></tr></thead>
+  <tbody>{{#gaps}}<tr><td class="cell mono">{{namespace}}</td><td>{{level}}</td><td>{{directions}}</td><td class="num">{{open}}</td></tr>{{/gaps}}</tbody>
+</table>
+</div>
+{{#hasGapsMore}}<p class="muted">… and {{gapsMore}} more.</p>{{/hasGapsMore}}
+{{/hasGaps}}
+{{^hasGaps}}<p class="empty">Every pod of every namespace is isolated in both directions.</p>{{/hasGaps}}
+</section>
+{{/network}}
 
 <section aria-labelledby="controls">
 <h2 id="controls">Control details</h2>
@@ -1854,6 +1927,18 @@ _… and {{{deviationsOmitted}}} more deviations in report.html and results.json
 No control deviates from the plan, and every check could run.
 
 {{/anyDeviations}}
+{{#network}}
+#### Network exposure
+
+{{{summary}}} Internet-reachable workloads: {{{reachableTotal}}} · workloads that can reach the internet: {{{egressTotal}}} · cross-sensitivity paths: {{{pathsTotal}}} · namespaces without default deny: {{{gapsTotal}}}.
+
+| From \\ to |{{#groups}} {{{.}}} |{{/groups}}
+|---|{{#groups}}---:|{{/groups}}
+{{#matrix}}
+| {{{group}}} |{{#cells}} {{{text}}} |{{/cells}}
+{{/matrix}}
+
+{{/network}}
 {{#details}}
 <details><summary><b>{{{idHTML}}}</b> {{{titleHTML}}} ({{{severityHTML}}}, {{{statusHTML}}}, {{{affectedHTML}}})</summary>
 
