@@ -3,6 +3,7 @@ import PackageDescription
 
 // The pipeline is visible in the targets:
 //   EvidentCore        models, loaders (bytes in, models out), the engine that applies the plan
+//   EvidentNetwork     network policy model (Kubernetes and Calico) and the reachability engine
 //   EvidentEvaluators  one file per built-in check, grouped by what they look at
 //   EvidentReport      presentation model and the HTML / Markdown / JUnit / JSON renderers
 //   EvidentResources   the built-in catalogs, templates and example, embedded as source
@@ -29,8 +30,12 @@ let package = Package(
             ]
         ),
         .target(
-            name: "EvidentEvaluators",
+            name: "EvidentNetwork",
             dependencies: ["EvidentCore"]
+        ),
+        .target(
+            name: "EvidentEvaluators",
+            dependencies: ["EvidentCore", "EvidentNetwork"]
         ),
         .systemLibrary(
             name: "CLibXML2",
@@ -56,12 +61,13 @@ let package = Package(
         .executableTarget(
             name: "evident",
             dependencies: [
-                "EvidentCore", "EvidentEvaluators", "EvidentReport", "EvidentResources",
+                "EvidentCore", "EvidentEvaluators", "EvidentNetwork", "EvidentReport", "EvidentResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
-        .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators"]),
+        .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentNetwork"]),
+        .testTarget(name: "EvidentNetworkTests", dependencies: ["EvidentCore", "EvidentNetwork"]),
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
                     exclude: ["Golden"]),
         .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentReport"], exclude: ["Fixtures"]),

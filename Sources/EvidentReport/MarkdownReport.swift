@@ -81,7 +81,27 @@ enum MarkdownReport {
         let version: String
     }
 
+    struct NetworkCell {
+        let text: String
+    }
+
+    struct NetworkRow {
+        let group: String
+        let cells: [NetworkCell]
+    }
+
+    struct Network {
+        let summary: String
+        let reachableTotal: Int
+        let egressTotal: Int
+        let pathsTotal: Int
+        let gapsTotal: Int
+        let groups: [String]
+        let matrix: [NetworkRow]
+    }
+
     struct View {
+        let network: Network?
         let planTitle: String
         let planID: String
         let planVersion: String
@@ -163,7 +183,15 @@ enum MarkdownReport {
                      reason: md($0.reason ?? "-"))
         }
         let worst = model.totalControls == 0 ? "?" : (model.deviationCount > 0 ? "✘" : "✔")
+        let network = model.network.map { n in
+            Network(summary: md(n.summary), reachableTotal: n.reachableTotal, egressTotal: n.egressTotal,
+                    pathsTotal: n.pathsTotal, gapsTotal: n.gapsTotal, groups: n.groups.map(md),
+                    matrix: n.matrix.map { row in
+                        NetworkRow(group: md(row.group), cells: row.cells.map { NetworkCell(text: md($0.text)) })
+                    })
+        }
         return View(
+            network: network,
             planTitle: md(model.header.planTitle), planID: md(model.header.planID),
             planVersion: md(model.header.planVersion), owner: model.header.owner.map(md),
             verdict: md(model.verdict), verdictDetails: model.verdictDetails.map(md), verdictSymbol: worst,

@@ -326,6 +326,9 @@ public struct ReportModel: Sendable {
     public let resourceCounts: [KindCount]
     public let totalResources: Int
     public let maxRowsPerControl: Int
+    /// Network exposure, when the network engine ran.
+    public let network: NetworkSection?
+    public let hasNetwork: Bool
 
     /// How many resources the deviations table names before "and N more".
     static let resourcesShown = 3
@@ -338,6 +341,8 @@ public struct ReportModel: Sendable {
         let now = result.generatedAt
         let maxRows = max(0, options.maxRowsPerControl)
         maxRowsPerControl = maxRows
+        network = result.network.map(NetworkSection.init)
+        hasNetwork = network != nil
 
         let snapshotTime = result.snapshotTime.map(Text.rfc3339)
         header = Header(

@@ -771,6 +771,14 @@ parameters:
     type: string
     default: high
     description: Namespaces at or above this sensitivity level may not allow unbounded egress.
+  - id: allowed_flows
+    type: list<string>
+    default: []
+    description: "Network flows from a lower to a higher sensitivity level that the plan accepts: levels (low->moderate) or namespaces (ns-a->ns-b)."
+  - id: internal_cidrs
+    type: list<string>
+    default: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16]
+    description: Address ranges that are not the internet; the pod and node networks of the Node objects are added.
   - id: min_kubelet_version
     type: string
     default: "1.30.0"
@@ -977,13 +985,15 @@ families:
           - {id: sp800-190-4.3.3_obj.1, text: "Every namespace with workloads denies ingress by default."}
           - {id: sp800-190-4.3.3_obj.2, text: "Every workload is selected by ingress and egress policy and uses no host network."}
           - {id: sp800-190-4.3.3_obj.3, text: "Load balancers, node ports and ingresses exist only in the public zone."}
+          - {id: sp800-190-4.3.3_obj.4, text: "Only public-zone workloads are both exposed and admitted from the internet by policy."}
         severity: high
         mode: automated
-        parameters: [exempt_namespaces, public_zone_label]
+        parameters: [exempt_namespaces, public_zone_label, internal_cidrs]
         checks:
           - {id: default-deny-ingress, evaluator: namespace-default-deny-ingress, objective: sp800-190-4.3.3_obj.1}
           - {id: policy-coverage, evaluator: pod-policy-coverage, objective: sp800-190-4.3.3_obj.2}
           - {id: public-exposure, evaluator: public-exposure-zone, objective: sp800-190-4.3.3_obj.3}
+          - {id: internet-reachable, evaluator: internet-reachable-workloads, objective: sp800-190-4.3.3_obj.4}
         references: {sp800-53: [sc-7, ac-4]}
       - id: sp800-190-4.3.4
         title: Mixing of workload sensitivity levels
@@ -993,12 +1003,14 @@ families:
         objectives:
           - {id: sp800-190-4.3.4_obj.1, text: "Workloads of a labelled sensitivity are pinned to nodes of the same level."}
           - {id: sp800-190-4.3.4_obj.2, text: "Nodes of the highest level are tainted and run only workloads of that level."}
+          - {id: sp800-190-4.3.4_obj.3, text: "No network path leads from a lower to a higher sensitivity level unless the plan allows the flow."}
         severity: high
         mode: automated
-        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels]
+        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels, allowed_flows, internal_cidrs]
         checks:
           - {id: node-pinning, evaluator: sensitivity-node-pinning, objective: sp800-190-4.3.4_obj.1}
           - {id: sensitive-nodes, evaluator: sensitive-node-isolation, objective: sp800-190-4.3.4_obj.2}
+          - {id: cross-sensitivity, evaluator: cross-sensitivity-paths, objective: sp800-190-4.3.4_obj.3}
         references: {sp800-53: [sc-2, sc-39]}
       - id: sp800-190-4.3.5
         title: Orchestrator node trust
@@ -1047,12 +1059,14 @@ families:
           - {id: sp800-190-4.4.2_obj.2, text: "Sensitive namespaces allow no egress to 0.0.0.0/0 without exceptions."}
           - {id: sp800-190-4.4.2_obj.3, text: "No workload uses the host network."}
           - {id: sp800-190-4.4.2_obj.4, text: "Network flows are monitored for anomalies (attested)."}
+          - {id: sp800-190-4.4.2_obj.5, text: "Workloads at or above the sensitive level cannot reach the internet."}
         severity: high
         mode: partial
-        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels, sensitive_level]
+        parameters: [exempt_namespaces, sensitivity_label, sensitivity_levels, sensitive_level, internal_cidrs]
         checks:
           - {id: default-deny-egress, evaluator: namespace-default-deny-egress, objective: sp800-190-4.4.2_obj.1}
           - {id: open-egress, evaluator: egress-open-cidr, objective: sp800-190-4.4.2_obj.2}
+          - {id: internet-egress, evaluator: sensitive-internet-egress, objective: sp800-190-4.4.2_obj.5}
           - {id: host-network, evaluator: host-network, objective: sp800-190-4.4.2_obj.3}
         references: {sp800-53: [sc-7, si-4]}
       - id: sp800-190-4.4.3
@@ -1462,6 +1476,13 @@ table.evidence td.mono { font-size: .8rem; }
 table.evidence th.what { min-width: 16em; }
 table.evidence th:nth-child(2) { min-width: 15em; }
 table.kinds { width: auto; min-width: 340px; }
+table.reach { width: auto; }
+table.reach td.heat { text-align: center; min-width: 7.5em; font-variant-numeric: tabular-nums; }
+table.reach .heat-0 { background: #fff; color: var(--muted); }
+table.reach .heat-1 { background: #fff4e5; }
+table.reach .heat-2 { background: #ffd8b0; }
+table.reach .heat-3 { background: #ffb38a; }
+table.reach .heat-4 { background: #f28b82; }
 .more { margin: -.4rem 0 1rem; font-style: italic; color: var(--muted); }
 .resources { margin: 0; padding-left: 1.1em; }
 
@@ -1613,6 +1634,72 @@ footer { margin: 3rem 0 2rem; color: var(--muted); font-size: .85rem; border-top
 {{/hasDeviations}}
 {{^hasDeviations}}<p class="ok"><span aria-hidden="true">✔</span> No control deviates from the plan, and every check could run.</p>{{/hasDeviations}}
 </section>
+
+{{#network}}
+<section aria-labelledby="network">
+<h2 id="network">Network exposure</h2>
+<p class="muted">What the Kubernetes and Calico network policies allow, computed by evident's reachability engine (exempt namespaces left out). {{summary}}</p>
+<h3>Namespace reachability by sensitivity</h3>
+<p class="muted small">Rows are the sources, columns the destinations: how many ordered pairs of distinct namespaces can open some connection, of all pairs between the two groups. Darker cells are more open.</p>
+<div class="table-scroll">
+<table class="reach">
+  <thead><tr><th scope="col">From \ to</th>{{#groups}}<th scope="col">{{.}}</th>{{/groups}}</tr></thead>
+  <tbody>{{#matrix}}<tr><th scope="row">{{group}}</th>{{#cells}}<td class="heat heat-{{heat}}" title="{{title}}">{{text}}<br><span class="small muted">{{share}}</span></td>{{/cells}}</tr>{{/matrix}}</tbody>
+</table>
+</div>
+{{#hasMostReachable}}
+<h3>Most reachable namespaces</h3>
+<table class="kinds">
+  <thead><tr><th scope="col">Namespace</th><th scope="col">Sensitivity</th><th scope="col" class="num">Reachable from (namespaces)</th></tr></thead>
+  <tbody>{{#mostReachable}}<tr><td class="cell mono">{{namespace}}</td><td>{{level}}</td><td class="num">{{count}}</td></tr>{{/mostReachable}}</tbody>
+</table>
+{{/hasMostReachable}}
+<h3>Workloads reachable from the internet ({{reachableTotal}})</h3>
+{{#hasReachable}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Workload</th><th scope="col">Sensitivity</th><th scope="col">Exposed by</th><th scope="col">Connections</th><th scope="col">Allowed by</th></tr></thead>
+  <tbody>{{#reachable}}<tr><td class="cell mono">{{workload}}</td><td>{{level}}</td><td class="cell">{{exposure}}</td><td class="cell">{{connections}}</td><td class="cell">{{policies}}</td></tr>{{/reachable}}</tbody>
+</table>
+</div>
+{{#hasReachableMore}}<p class="muted">… and {{reachableMore}} more.</p>{{/hasReachableMore}}
+{{/hasReachable}}
+{{^hasReachable}}<p class="empty">No exposed workload admits connections from the internet.</p>{{/hasReachable}}
+<h3>Workloads that can reach the internet ({{egressTotal}})</h3>
+{{#hasEgress}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Workload</th><th scope="col">Sensitivity</th><th scope="col">Connections</th><th scope="col">Allowed by</th></tr></thead>
+  <tbody>{{#egress}}<tr><td class="cell mono">{{workload}}</td><td>{{level}}</td><td class="cell">{{connections}}</td><td class="cell">{{policies}}</td></tr>{{/egress}}</tbody>
+</table>
+</div>
+{{#hasEgressMore}}<p class="muted">… and {{egressMore}} more (the most sensitive are listed first).</p>{{/hasEgressMore}}
+{{/hasEgress}}
+{{^hasEgress}}<p class="empty">No workload can open connections to the internet.</p>{{/hasEgress}}
+<h3>Cross-sensitivity paths ({{pathsTotal}})</h3>
+{{#hasPaths}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">From namespace</th><th scope="col">Level</th><th scope="col">To namespace</th><th scope="col">Level</th><th scope="col">Example</th><th scope="col">Allowed by</th></tr></thead>
+  <tbody>{{#paths}}<tr><td class="cell mono">{{source}}</td><td>{{sourceLevel}}</td><td class="cell mono">{{destination}}</td><td>{{destinationLevel}}</td><td class="cell">{{example}}</td><td class="cell">{{policies}}</td></tr>{{/paths}}</tbody>
+</table>
+</div>
+{{#hasPathsMore}}<p class="muted">… and {{pathsMore}} more (the most sensitive destinations are listed first).</p>{{/hasPathsMore}}
+{{/hasPaths}}
+{{^hasPaths}}<p class="empty">No lower sensitivity level can reach a higher one outside the flows the plan allows.</p>{{/hasPaths}}
+<h3>Namespaces without default deny ({{gapsTotal}})</h3>
+{{#hasGaps}}
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Namespace</th><th scope="col">Sensitivity</th><th scope="col">Open for</th><th scope="col" class="num">Open workloads</th></tr></thead>
+  <tbody>{{#gaps}}<tr><td class="cell mono">{{namespace}}</td><td>{{level}}</td><td>{{directions}}</td><td class="num">{{open}}</td></tr>{{/gaps}}</tbody>
+</table>
+</div>
+{{#hasGapsMore}}<p class="muted">… and {{gapsMore}} more.</p>{{/hasGapsMore}}
+{{/hasGaps}}
+{{^hasGaps}}<p class="empty">Every pod of every namespace is isolated in both directions.</p>{{/hasGaps}}
+</section>
+{{/network}}
 
 <section aria-labelledby="controls">
 <h2 id="controls">Control details</h2>
@@ -1841,6 +1928,18 @@ _… and {{{deviationsOmitted}}} more deviations in report.html and results.json
 No control deviates from the plan, and every check could run.
 
 {{/anyDeviations}}
+{{#network}}
+#### Network exposure
+
+{{{summary}}} Internet-reachable workloads: {{{reachableTotal}}} · workloads that can reach the internet: {{{egressTotal}}} · cross-sensitivity paths: {{{pathsTotal}}} · namespaces without default deny: {{{gapsTotal}}}.
+
+| From \\ to |{{#groups}} {{{.}}} |{{/groups}}
+|---|{{#groups}}---:|{{/groups}}
+{{#matrix}}
+| {{{group}}} |{{#cells}} {{{text}}} |{{/cells}}
+{{/matrix}}
+
+{{/network}}
 {{#details}}
 <details><summary><b>{{{idHTML}}}</b> {{{titleHTML}}} ({{{severityHTML}}}, {{{statusHTML}}}, {{{affectedHTML}}})</summary>
 

@@ -130,8 +130,17 @@ struct AuditCommand: ParsableCommand {
         let options = AuditOptions(now: clock, snapshotTime: taken,
                                    gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
                                    toolVersion: Evident.version)
-        let result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
+        var result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
                                                          inputs: inputs, options: options)
+
+        // Network exposure for the reports, from the analysis the network checks built (shared on the index).
+        progress.update("summarising network exposure")
+        var parameters: [String: Value] = [:]
+        for definition in scope.catalogs.flatMap(\.parameters) {
+            if let value = definition.defaultValue { parameters[definition.id] = value }
+        }
+        parameters.merge(scope.plan.parameters) { _, planValue in planValue }
+        result.network = NetworkExposureSummary.build(index: index, parameters: Parameters(parameters))
 
         // Render and write.
         progress.update("writing reports")

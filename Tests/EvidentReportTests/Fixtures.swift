@@ -282,7 +282,7 @@ enum Fixtures {
         hygiene.expiredAttestations = [att2]
         hygiene.exclusions = [(catalog: "nist-sp800-190", exclusion: plan.catalogs[0].exclusions[0])]
         let controls = controls()
-        return AuditResult(
+        var result = AuditResult(
             toolVersion: "0.1.0", generatedAt: now, snapshotTime: snapshotTime, plan: plan, catalogs: [nist, pss],
             inputs: [input("snapshot/cluster.json", .snapshot, "cluster"),
                      input("policies/debug-pod.yaml", .policy, "debug pod"),
@@ -300,7 +300,30 @@ enum Fixtures {
             gate: GateResult(exitCode: 3, passed: false,
                              summary: "6 controls at or above low severity are not-satisfied, and 1 ended in error.",
                              failingControls: controls.filter { $0.status.isFailingGate }.map(\.control.id)))
+        result.network = network
+        return result
     }
+
+    /// A small network summary: two sensitivity groups, one path of each kind, a <script> in a name.
+    static let network = NetworkSummary(
+        namespaces: 3, workloads: 4, connectedPairs: 3, groups: ["unlabelled", "low", "high"],
+        matrix: [
+            [.init(connected: 0, total: 0), .init(connected: 1, total: 1), .init(connected: 0, total: 1)],
+            [.init(connected: 1, total: 1), .init(connected: 0, total: 0), .init(connected: 1, total: 1)],
+            [.init(connected: 0, total: 1), .init(connected: 0, total: 1), .init(connected: 0, total: 0)],
+        ],
+        mostReachable: [.init(namespace: "payments", level: "high", reachableFrom: 1)],
+        internetReachable: [.init(workload: "Deployment shop/web", level: "low", connections: "TCP 443",
+                                  exposure: "Service shop/web (LoadBalancer)", policies: ["NetworkPolicy shop/web-in"])],
+        internetReachableTotal: 1,
+        internetEgress: [.init(workload: "Deployment shop/<script>x</script>", level: "low",
+                               connections: "All Connections", policies: ["no policy (open)"])],
+        internetEgressTotal: 60,
+        crossSensitivity: [.init(source: "shop", sourceLevel: "low", destination: "payments", destinationLevel: "high",
+                                 example: "web -> ledger (TCP 8080)", policies: ["NetworkPolicy payments/from-shop"])],
+        crossSensitivityTotal: 1,
+        withoutDefaultDeny: [.init(namespace: "shop", level: "low", directions: ["Egress"], openWorkloads: 2, workloads: 2)],
+        withoutDefaultDenyTotal: 1)
 }
 
 extension ControlStatus {

@@ -33,8 +33,15 @@ public enum SnapshotLoader {
                 continue
             case .map(let members):
                 if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
-                    for (i, item) in items.enumerated() {
+                    // A typed list (`PodList`) may leave kind and apiVersion out of its items.
+                    let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
+                    for (i, var item) in items.enumerated() {
                         let line = i < document.itemLines.count ? document.itemLines[i] : document.line
+                        if let itemKind, case .map(var object) = item, object["kind"] == nil {
+                            object["kind"] = .string(itemKind)
+                            if object["apiVersion"] == nil { object["apiVersion"] = members["apiVersion"] ?? .string("v1") }
+                            item = .map(object)
+                        }
                         try add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
                     }
                 } else {

@@ -202,6 +202,8 @@ public struct AuditResult: Sendable {
     public var hygiene: PlanHygiene
     public var diagnostics: [Diagnostic]
     public var gate: GateResult
+    /// Network exposure for the reports, when the network engine ran (set by the command line).
+    public var network: NetworkSummary?
 
     public init(toolVersion: String, generatedAt: Date, snapshotTime: Date?, plan: SecurityPlan, catalogs: [Catalog],
                 inputs: [InputFile], resourceCounts: [(kind: String, count: Int)], controls: [ControlResult],

@@ -171,6 +171,20 @@ public final class SnapshotIndex: Sendable {
         self.podTemplates = templates
     }
 
+    private let memoLock = NSLock()
+    nonisolated(unsafe) private var memo: [String: any Sendable] = [:]
+
+    /// A value derived from the snapshot that several checks share (such as the network reachability
+    /// analysis), built once per `key` on first use. Thread-safe; the build runs under a lock.
+    public func memoized<T: Sendable>(_ key: String, _ build: () -> T) -> T {
+        memoLock.lock()
+        defer { memoLock.unlock() }
+        if let value = memo[key] as? T { return value }
+        let value = build()
+        memo[key] = value
+        return value
+    }
+
     private static func nameKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
         "\(kind)\u{1}\(namespace ?? "")\u{1}\(name)"
     }

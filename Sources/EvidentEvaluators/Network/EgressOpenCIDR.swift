@@ -87,7 +87,7 @@ struct EgressOpenCIDR: Evaluator {
         let index = context.index
         var evaluated = 0
         var findings: [Finding] = []
-        for policy in index.resources(ofKind: "NetworkPolicy") where PolicyIsolation.isKubernetesPolicy(policy) {
+        for policy in index.resources(ofKind: "NetworkPolicy") where policy.group == "networking.k8s.io" {
             guard !context.parameters.isExempt(policy.namespace),
                   let level = convention.level(ofNamespace: policy.namespace, in: index),
                   convention.rank(level).map({ $0 >= thresholdRank }) ?? true else { continue }

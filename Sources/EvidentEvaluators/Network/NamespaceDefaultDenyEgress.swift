@@ -1,18 +1,21 @@
 import EvidentCore
+import EvidentNetwork
 
 /// Passes when every namespace with workloads (outside `exempt_namespaces`) is default-deny for egress:
-/// every pod template in it is selected by a NetworkPolicy whose effective policyTypes include Egress
-/// (written, or implied by egress rules when policyTypes is absent), and none uses hostNetwork. Fails on
+/// every pod in it is isolated for egress by the reachability engine (a Kubernetes NetworkPolicy whose
+/// effective policyTypes include Egress, or a Calico policy in a tier whose default is Deny, selects it),
+/// and none uses hostNetwork. Fails on
 /// each namespace where some workload can send traffic anywhere.
 struct NamespaceDefaultDenyEgress: Evaluator {
     static let descriptor = EvaluatorDescriptor(
         id: "namespace-default-deny-egress",
         title: "Namespaces deny egress by default",
         summary: """
-            Fails for every namespace with workloads in which some workload is not selected by any NetworkPolicy \
-            of type Egress, or uses hostNetwork, so that traffic out of it is not limited to what policies allow.
+            Fails for every namespace with workloads in which some pod is not isolated for egress by a Kubernetes \
+            NetworkPolicy or a Calico policy (a tier whose default is Deny selects it), or uses hostNetwork, so that traffic out of it is not limited to what policies allow.
             """,
-        parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked")],
+        parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
+                     NetworkView.internalCIDRsParameter],
         examples: [
             .passing("a default-deny policy for both directions", """
                 apiVersion: networking.k8s.io/v1
@@ -84,7 +87,11 @@ struct NamespaceDefaultDenyEgress: Evaluator {
                 """, failing: ["Namespace shop", "Namespace infra"]),
         ])
 
-    func evaluate(_ context: EvaluationContext) -> CheckOutcome {
-        DefaultDeny.evaluate(context, direction: .egress)
+    func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
+        try DefaultDeny.evaluate(context, direction: .egress)
+    }
+
+    static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] {
+        NetworkView.diagnostics(index, parameters: parameters)
     }
 }

@@ -1,18 +1,20 @@
 import EvidentCore
+import EvidentNetwork
 
 /// Passes when every namespace with workloads (outside `exempt_namespaces`) is default-deny for ingress:
-/// every pod template in it is selected by a NetworkPolicy whose effective policyTypes include Ingress,
-/// and none uses hostNetwork. Fails on each namespace where some workload is left open; a policy that
+/// every pod in it is isolated for ingress by the reachability engine (a Kubernetes NetworkPolicy of
+/// type Ingress, or a Calico policy in a tier whose default is Deny, selects it), and none uses hostNetwork. Fails on each namespace where some workload is left open; a policy that
 /// selects only some pods is not enough.
 struct NamespaceDefaultDenyIngress: Evaluator {
     static let descriptor = EvaluatorDescriptor(
         id: "namespace-default-deny-ingress",
         title: "Namespaces deny ingress by default",
         summary: """
-            Fails for every namespace with workloads in which some workload is not selected by any NetworkPolicy \
-            of type Ingress, or uses hostNetwork, so that traffic into it is not limited to what policies allow.
+            Fails for every namespace with workloads in which some pod is not isolated for ingress by a Kubernetes \
+            NetworkPolicy or a Calico policy (a tier whose default is Deny selects it), or uses hostNetwork, so that traffic into it is not limited to what policies allow.
             """,
-        parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked")],
+        parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
+                     NetworkView.internalCIDRsParameter],
         examples: [
             .passing("a podSelector {} policy with policyTypes absent isolates every pod for ingress", """
                 apiVersion: networking.k8s.io/v1
@@ -70,8 +72,8 @@ struct NamespaceDefaultDenyIngress: Evaluator {
                     spec: {containers: [{name: app, image: r/web:1}]}
                 """),
             .failing("""
-                a policy selecting some pods, an egress-only policy, a Calico policy, a hostNetwork pod and a \
-                namespace with no policy at all
+                a policy selecting some pods, an egress-only policy, a Calico policy for one app, a hostNetwork \
+                pod and a namespace with no policy at all
                 """, """
                 apiVersion: v1
                 kind: Namespace
@@ -92,9 +94,9 @@ struct NamespaceDefaultDenyIngress: Evaluator {
                 ---
                 apiVersion: projectcalico.org/v3
                 kind: NetworkPolicy
-                metadata: {name: calico-all, namespace: shop}
+                metadata: {name: calico-api, namespace: shop}
                 spec:
-                  selector: all()
+                  selector: app == 'api'
                   types: [Ingress]
                 ---
                 apiVersion: apps/v1
@@ -134,6 +136,27 @@ struct NamespaceDefaultDenyIngress: Evaluator {
                 spec:
                   containers: [{name: run, image: r/job:1}]
                 """, failing: ["Namespace shop", "Namespace monitoring", "Namespace batch"]),
+            .passing("a Calico GlobalNetworkPolicy isolates every pod of the namespaces it selects", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop, labels: {env: prod}}
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: prod-default-deny}
+                spec:
+                  namespaceSelector: env == 'prod'
+                  selector: all()
+                  types: [Ingress, Egress]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: shop}
+                spec:
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec: {containers: [{name: app, image: r/api:1}]}
+                """),
             .passing("exempt namespaces are not checked", """
                 apiVersion: v1
                 kind: Pod
@@ -156,7 +179,11 @@ struct NamespaceDefaultDenyIngress: Evaluator {
                 """, parameters: ["exempt_namespaces": .list([.string("kube-system")])]),
         ])
 
-    func evaluate(_ context: EvaluationContext) -> CheckOutcome {
-        DefaultDeny.evaluate(context, direction: .ingress)
+    func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
+        try DefaultDeny.evaluate(context, direction: .ingress)
+    }
+
+    static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] {
+        NetworkView.diagnostics(index, parameters: parameters)
     }
 }

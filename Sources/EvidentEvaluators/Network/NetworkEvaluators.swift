@@ -4,6 +4,7 @@ import EvidentCore
 enum NetworkEvaluators {
     static let all: [any Evaluator.Type] = [
         NamespaceDefaultDenyIngress.self, NamespaceDefaultDenyEgress.self, PodPolicyCoverage.self,
-        PublicExposureZone.self, EgressOpenCIDR.self,
+        PublicExposureZone.self, EgressOpenCIDR.self, SensitiveInternetEgress.self, CrossSensitivityPaths.self,
+        InternetReachableWorkloads.self,
     ]
 }

@@ -1,17 +1,20 @@
 import EvidentCore
+import EvidentNetwork
 
-/// Passes when every pod template and pod outside `exempt_namespaces` is selected by a NetworkPolicy of
-/// type Ingress and one of type Egress, and does not use hostNetwork. Fails on the workload (or on a pod
+/// Passes when every workload and pod outside `exempt_namespaces` is isolated for ingress and for egress
+/// by the reachability engine (Kubernetes or Calico policies), and does not use hostNetwork. Fails on the workload (or on a pod
 /// whose labels place it differently from its template) for each gap.
 struct PodPolicyCoverage: Evaluator {
     static let descriptor = EvaluatorDescriptor(
         id: "pod-policy-coverage",
         title: "Every pod is covered by ingress and egress network policies",
         summary: """
-            Fails for every workload or pod that no NetworkPolicy selects for Ingress, or none for Egress, and for \
+            Fails for every workload or pod that no Kubernetes or Calico policy isolates for Ingress, or none for \
+            Egress, and for \
             every one that uses hostNetwork, which network policies do not reliably isolate.
             """,
-        parameters: [EvaluatorParameter("exempt_namespaces", "namespaces whose workloads are not checked")],
+        parameters: [EvaluatorParameter("exempt_namespaces", "namespaces whose workloads are not checked"),
+                     NetworkView.internalCIDRsParameter],
         examples: [
             .passing("one policy for both directions, another for the rest", """
                 apiVersion: networking.k8s.io/v1
@@ -136,56 +139,92 @@ struct PodPolicyCoverage: Evaluator {
                 """, parameters: ["exempt_namespaces": .list([.string("kube-system")])]),
         ])
 
-    func evaluate(_ context: EvaluationContext) -> CheckOutcome {
-        let isolation = PolicyIsolation(index: context.index)
+    func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
+        let view = try NetworkView.of(context)
+        let analysis = view.analysis
         var evaluated = 0
         var findings: [Finding] = []
-        for template in context.index.podTemplates where !context.parameters.isExempt(template.namespace) {
+        for workload in analysis.workloads where !context.parameters.isExempt(workload.namespace) {
             evaluated += 1
-            let base = Self.violations(isolation.isolation(of: template))
-            let baseKeys = Set(base.map(Self.key))
-            var folded = template.resource.kind == "Pod" ? 1 : 0
-            for pod in template.pods {
-                let own = PodTemplate.ofPod(pod)
-                let result = Self.violations(isolation.isolation(of: own))
-                if Set(result.map(Self.key)) == baseKeys {
-                    folded += 1
+            guard !workload.pods.isEmpty else {
+                for c in workload.classes {
+                    findings += Self.violations(analysis, class: c).map { Self.finding($0, on: workload, pods: 0) }
+                }
+                continue
+            }
+            // Pods placed alike are reported once on the workload; pods whose labels place them
+            // differently from most of their siblings are reported on their own.
+            var groups: [String: [(pod: Resource, violations: [Violation])]] = [:]
+            var order: [String] = []
+            for (pod, c) in workload.pods {
+                let v = Self.violations(analysis, class: c)
+                let key = v.map(Self.key).joined(separator: "\u{2}")
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append((pod, v))
+            }
+            // The largest group; on a tie the one with fewer violations, then by key (input order must not matter).
+            let main = order.min { a, b in
+                let ga = groups[a] ?? [], gb = groups[b] ?? []
+                let va = ga.first?.violations.count ?? 0, vb = gb.first?.violations.count ?? 0
+                return (-ga.count, va, a) < (-gb.count, vb, b)
+            } ?? ""
+            for key in order {
+                let members = groups[key] ?? []
+                if key == main {
+                    let pods = workload.resource.kind == "Pod" ? 1 : members.count
+                    findings += (members.first?.violations ?? []).map { Self.finding($0, on: workload, pods: pods) }
                 } else {
-                    evaluated += 1
-                    findings += result.map { Self.finding($0, on: own, pods: 1) }
+                    for member in members {
+                        evaluated += 1
+                        findings += member.violations.map {
+                            Finding(on: member.pod, path: $0.path, observed: $0.observed, expected: $0.expected,
+                                    pods: 1, message: $0.message)
+                        }
+                    }
                 }
             }
-            findings += base.map { Self.finding($0, on: template, pods: folded) }
         }
         return CheckOutcome(evaluated: evaluated, findings: findings)
     }
 
-    static func violations(_ state: PodIsolation) -> [Violation] {
+    static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] {
+        NetworkView.diagnostics(index, parameters: parameters)
+    }
+
+    static func violations(_ analysis: NetworkAnalysis, class c: Int) -> [Violation] {
         var out: [Violation] = []
-        if state.hostNetwork {
+        if analysis.classes[c].hostNetwork {
             out.append(Violation(
                 path: "spec.hostNetwork", observed: "true", expected: "false or unset",
                 message: "the pod uses the host network, where network policies do not reliably isolate it"))
         }
-        let missing = PolicyDirection.allCases.filter { state.policies($0).isEmpty }
-        if !missing.isEmpty {
-            let covered = PolicyDirection.allCases.filter { !state.policies($0).isEmpty }
+        let missing = Direction.allCases.filter { !analysis.isIsolated(class: c, $0) }
+        if !missing.isEmpty && !analysis.classes[c].hostNetwork {
+            let covered = Direction.allCases.filter { analysis.isIsolated(class: c, $0) }
             let names = missing.map(\.rawValue).joined(separator: " or ")
             let open = missing.count == 1 ? "\(missing[0].word) is" : "ingress and egress are"
             out.append(Violation(
                 path: "metadata.labels",
-                observed: covered.isEmpty ? "selected by no policy"
-                    : "selected only for " + covered.map(\.rawValue).joined(separator: ", "),
-                expected: "selected by Ingress and Egress policies",
-                message: "no NetworkPolicy of type \(names) selects the pod's labels, so its \(open) unrestricted"))
+                observed: covered.isEmpty ? "isolated by no policy"
+                    : "isolated only for " + covered.map(\.rawValue).joined(separator: ", "),
+                expected: "isolated for Ingress and Egress",
+                message: """
+                    no Kubernetes or Calico policy of type \(names) isolates the pod's labels, so its \(open) \
+                    unrestricted
+                    """))
         }
         return out
     }
 
     private static func key(_ v: Violation) -> String { v.path + "\u{1}" + (v.observed ?? "") }
 
-    private static func finding(_ v: Violation, on template: PodTemplate, pods: Int) -> Finding {
-        Finding(on: template.resource, path: template.objectPath(v.path), observed: v.observed,
-                expected: v.expected, pods: pods, message: v.message)
+    private static func finding(_ v: Violation, on workload: Workload, pods: Int) -> Finding {
+        let r = workload.resource
+        let path = SnapshotIndex.workloadKinds[r.kind].map { paths -> String in
+            if v.path.hasPrefix("spec.") { return paths.spec + v.path.dropFirst(4) }
+            if v.path.hasPrefix("metadata.") { return paths.metadata + v.path.dropFirst(8) }
+            return v.path
+        } ?? v.path
+        return Finding(on: r, path: path, observed: v.observed, expected: v.expected, pods: pods, message: v.message)
     }
 }

@@ -6,8 +6,8 @@ import EvidentCore
 /// An empty selector (`{}`) matches every label set. `NotIn` also matches when the key is absent, as in
 /// Kubernetes. A selector that Kubernetes would reject (an unknown operator, In or NotIn without values,
 /// Exists or DoesNotExist with values) does not parse; callers decide what that means for them.
-struct LabelSelector: Sendable, Hashable {
-    enum Operator: String, Sendable, Hashable {
+public struct LabelSelector: Sendable, Hashable {
+    public enum Operator: String, Sendable, Hashable {
         case `in` = "In"
         case notIn = "NotIn"
         case exists = "Exists"
@@ -15,12 +15,12 @@ struct LabelSelector: Sendable, Hashable {
     }
 
     /// One `matchExpressions` entry.
-    struct Requirement: Sendable, Hashable {
-        var key: String
-        var `operator`: Operator
-        var values: Set<String>
+    public struct Requirement: Sendable, Hashable {
+        public var key: String
+        public var `operator`: Operator
+        public var values: Set<String>
 
-        func matches(_ labels: [String: String]) -> Bool {
+        public func matches(_ labels: [String: String]) -> Bool {
             let value = labels[key]
             switch self.operator {
             case .in: return value.map(values.contains) ?? false
@@ -32,25 +32,25 @@ struct LabelSelector: Sendable, Hashable {
     }
 
     /// Why a selector could not be read.
-    struct Invalid: Error, Sendable, Hashable, CustomStringConvertible {
-        var reason: String
-        var description: String { reason }
+    public struct Invalid: Error, Sendable, Hashable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
     }
 
-    var matchLabels: [String: String]
-    var requirements: [Requirement]
+    public var matchLabels: [String: String]
+    public var requirements: [Requirement]
 
-    init(matchLabels: [String: String] = [:], requirements: [Requirement] = []) {
+    public init(matchLabels: [String: String] = [:], requirements: [Requirement] = []) {
         self.matchLabels = matchLabels
         self.requirements = requirements
     }
 
     /// The selector that matches everything.
-    static let everything = LabelSelector()
+    public static let everything = LabelSelector()
 
     /// Reads a selector object. A missing or null value is the empty selector (callers for which
     /// "absent" means "nothing", such as a peer's `namespaceSelector`, check for absence first).
-    static func parse(_ value: Value?) throws(Invalid) -> LabelSelector {
+    public static func parse(_ value: Value?) throws(Invalid) -> LabelSelector {
         guard let value, !value.isNull else { return .everything }
         guard value.map != nil else { throw Invalid(reason: "a label selector must be a map") }
         var selector = LabelSelector(matchLabels: value["matchLabels"]?.stringMap ?? [:])
@@ -76,13 +76,13 @@ struct LabelSelector: Sendable, Hashable {
     }
 
     /// Whether `labels` satisfy every part of the selector.
-    func matches(_ labels: [String: String]) -> Bool {
+    public func matches(_ labels: [String: String]) -> Bool {
         for (key, value) in matchLabels where labels[key] != value { return false }
         return requirements.allSatisfy { $0.matches(labels) }
     }
 
     /// True for `{}`, which selects everything.
-    var isEmpty: Bool { matchLabels.isEmpty && requirements.isEmpty }
+    public var isEmpty: Bool { matchLabels.isEmpty && requirements.isEmpty }
 
     /// Label values as YAML may type them (`version: 2` is the string "2" to Kubernetes).
     private static func labelValue(_ value: Value) -> String? {

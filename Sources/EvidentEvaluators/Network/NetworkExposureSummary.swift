@@ -1,0 +1,151 @@
+import EvidentCore
+import EvidentNetwork
+
+/// Builds the reports' "Network exposure" section from the analysis the network checks share:
+/// workloads reachable from and able to reach the internet, cross-sensitivity paths, namespaces without
+/// default deny, and namespace reachability aggregated by sensitivity group, so that it stays readable
+/// for hundreds of namespaces. Exempt namespaces are left out, as the checks leave them out.
+public enum NetworkExposureSummary {
+    /// Rows per list; the totals count them all.
+    public static let rowLimit = 50
+    public static let reachableLimit = 10
+    static let unlabelled = "unlabelled"
+
+    /// The summary, or nil when the snapshot has no workloads or the parameters are unusable.
+    public static func build(index: SnapshotIndex, parameters: Parameters) -> NetworkSummary? {
+        guard let view = try? NetworkView.of(index, parameters: parameters),
+              let convention = try? SensitivityConvention(parameters),
+              let flows = try? CrossSensitivityPaths.flows(parameters, convention: convention) else { return nil }
+        let analysis = view.analysis
+        guard !analysis.workloads.isEmpty else { return nil }
+        let byNamespace = view.workloadsByNamespace
+        let namespaces = byNamespace.keys.sorted().filter { !parameters.isExempt($0) }
+        guard !namespaces.isEmpty else { return nil }
+
+        // Sensitivity: the group shown (a level, or unlabelled) and the rank (unlabelled is the lowest).
+        var group: [String: String] = [:]
+        var rank: [String: Int] = [:]
+        for ns in namespaces {
+            let value = convention.level(ofNamespace: ns, in: index)
+            let known = value.flatMap { convention.rank($0) != nil ? $0 : nil }
+            group[ns] = known ?? unlabelled
+            rank[ns] = known.flatMap(convention.rank) ?? 0
+        }
+        let groups = (namespaces.contains { group[$0] == unlabelled } ? [unlabelled] : []) + convention.levels
+        let groupIndex = Dictionary(uniqueKeysWithValues: groups.enumerated().map { ($1, $0) })
+        func sortByLevel(_ a: (Int, String), _ b: (Int, String)) -> Bool { a.0 != b.0 ? a.0 > b.0 : a.1 < b.1 }
+
+        // Namespace matrix, aggregated.
+        let matrix = NamespaceMatrix(analysis)
+        let included = Set(namespaces)
+        var perGroup = Array(repeating: 0, count: groups.count)
+        for ns in namespaces { perGroup[groupIndex[group[ns] ?? unlabelled] ?? 0] += 1 }
+        var cells = groups.indices.map { g in
+            groups.indices.map { h in
+                NetworkSummary.GroupCell(connected: 0, total: perGroup[g] * perGroup[h] - (g == h ? perGroup[g] : 0))
+            }
+        }
+        var reach: [NetworkSummary.NamespaceReach] = []
+        var crossPairs: [(source: String, destination: String)] = []
+        var connectedPairs = 0
+        for (d, destination) in matrix.namespaces.enumerated() where included.contains(destination) {
+            let sources = matrix.sources[d].map { matrix.namespaces[$0] }.filter { $0 != destination && included.contains($0) }
+            connectedPairs += sources.count
+            reach.append(NetworkSummary.NamespaceReach(namespace: destination, level: group[destination] ?? unlabelled,
+                                                       reachableFrom: sources.count))
+            let to = groupIndex[group[destination] ?? unlabelled] ?? 0
+            for source in sources {
+                cells[groupIndex[group[source] ?? unlabelled] ?? 0][to].connected += 1
+                let (rs, rd) = (rank[source] ?? 0, rank[destination] ?? 0)
+                guard rs < rd else { continue }
+                let levelFlow = CrossSensitivityPaths.Flow(from: convention.levels[rs], to: convention.levels[rd])
+                let nsFlow = CrossSensitivityPaths.Flow(from: source, to: destination)
+                if !flows.levels.contains(levelFlow) && !flows.namespaces.contains(nsFlow) {
+                    crossPairs.append((source, destination))
+                }
+            }
+        }
+        reach = reach.filter { $0.reachableFrom > 0 }
+            .sorted { ($0.reachableFrom, $1.namespace) > ($1.reachableFrom, $0.namespace) }
+        let mostReachable = Array(reach.prefix(reachableLimit))
+
+        // Cross-sensitivity paths: the highest destinations first, each with an example and its policies.
+        crossPairs.sort { a, b in
+            let ra = rank[a.destination] ?? 0, rb = rank[b.destination] ?? 0
+            return (-ra, a.destination, a.source) < (-rb, b.destination, b.source)
+        }
+        var classesOf: [String: [Int]] = [:]
+        for (c, endpoint) in analysis.classes.enumerated() { classesOf[endpoint.namespace, default: []].append(c) }
+        func name(_ c: Int) -> String { analysis.workloads[analysis.classWorkload[c]].name }
+        let cross: [NetworkSummary.PathEntry] = crossPairs.prefix(rowLimit).map { pair in
+            var example = ""
+            var policies: [String] = []
+            search: for b in (classesOf[pair.destination] ?? []).sorted(by: { name($0) < name($1) }) {
+                let from = analysis.reachingSources(of: b)
+                for a in (classesOf[pair.source] ?? []).sorted(by: { name($0) < name($1) }) where from.contains(a) {
+                    let allowed = analysis.allowance(fromClass: a, toClass: b)
+                    example = "\(name(a)) -> \(name(b)) (\(allowed.connections))"
+                    policies = analysis.policyNames(allowed.allowedBy)
+                    if allowed.unrestricted { policies.append("no policy (open)") }
+                    break search
+                }
+            }
+            return NetworkSummary.PathEntry(
+                source: pair.source, sourceLevel: group[pair.source] ?? unlabelled, destination: pair.destination,
+                destinationLevel: group[pair.destination] ?? unlabelled, example: example, policies: policies)
+        }
+
+        // Workload lists.
+        let exposure = Exposure.of(analysis, index: index)
+        var reachable: [(Int, String, NetworkSummary.WorkloadEntry)] = []
+        var egress: [(Int, String, NetworkSummary.WorkloadEntry)] = []
+        var gaps: [(Int, String, NetworkSummary.NamespaceGap)] = []
+        for ns in namespaces {
+            let workloads = byNamespace[ns] ?? []
+            var open: [String: Int] = [:]
+            for w in workloads {
+                let workload = analysis.workloads[w]
+                for direction in Direction.allCases where !view.isIsolated(workload: w, direction) {
+                    open[direction.rawValue, default: 0] += 1
+                }
+                var into = Allowance.none, out = Allowance.none
+                for c in workload.classes {
+                    if let a = analysis.internetIngress(class: c, internalNetworks: view.internalNetworks) { into.formUnion(a) }
+                    if let a = analysis.internetEgress(class: c, internalNetworks: view.internalNetworks) { out.formUnion(a) }
+                }
+                let level = group[ns] ?? unlabelled
+                if let ways = exposure[w], !into.connections.isEmpty {
+                    reachable.append((rank[ns] ?? 0, workload.displayName, NetworkSummary.WorkloadEntry(
+                        workload: workload.displayName, level: level, connections: into.connections.description,
+                        exposure: ways.joined(separator: ", "), policies: policies(into, analysis))))
+                }
+                if !out.connections.isEmpty {
+                    egress.append((rank[ns] ?? 0, workload.displayName, NetworkSummary.WorkloadEntry(
+                        workload: workload.displayName, level: level, connections: out.connections.description,
+                        policies: policies(out, analysis))))
+                }
+            }
+            if !open.isEmpty {
+                gaps.append((rank[ns] ?? 0, ns, NetworkSummary.NamespaceGap(
+                    namespace: ns, level: group[ns] ?? unlabelled,
+                    directions: Direction.allCases.map(\.rawValue).filter { open[$0] != nil },
+                    openWorkloads: workloads.filter { w in Direction.allCases.contains { !view.isIsolated(workload: w, $0) } }.count,
+                    workloads: workloads.count)))
+            }
+        }
+        func top<T>(_ rows: [(Int, String, T)]) -> [T] {
+            rows.sorted { sortByLevel(($0.0, $0.1), ($1.0, $1.1)) }.prefix(rowLimit).map(\.2)
+        }
+        return NetworkSummary(
+            namespaces: namespaces.count, workloads: analysis.workloads.filter { included.contains($0.namespace) }.count,
+            connectedPairs: connectedPairs, groups: groups, matrix: cells, mostReachable: mostReachable,
+            internetReachable: top(reachable), internetReachableTotal: reachable.count,
+            internetEgress: top(egress), internetEgressTotal: egress.count,
+            crossSensitivity: cross, crossSensitivityTotal: crossPairs.count,
+            withoutDefaultDeny: top(gaps), withoutDefaultDenyTotal: gaps.count)
+    }
+
+    static func policies(_ allowed: Allowance, _ analysis: NetworkAnalysis) -> [String] {
+        analysis.policyNames(allowed.allowedBy) + (allowed.unrestricted ? ["no policy (open)"] : [])
+    }
+}

@@ -1,0 +1,70 @@
+import EvidentNetwork
+import Testing
+
+/// The selector language as Calico's documentation describes it (docs.tigera.io, "Selectors" in the
+/// NetworkPolicy reference).
+@Suite("Calico selectors")
+struct CalicoSelectorTests {
+    static let labels = ["app": "web", "tier": "frontend", "env": "prod-eu", "version": "v2"]
+
+    @Test("every operator", arguments: [
+        ("all()", true),
+        ("", true),
+        ("global()", false),
+        ("app == 'web'", true),
+        ("app == \"web\"", true),
+        ("app == 'api'", false),
+        ("app != 'api'", true),
+        ("missing != 'x'", true),          // != is also true when the label is absent
+        ("app != 'web'", false),
+        ("has(tier)", true),
+        ("has(missing)", false),
+        ("!has(missing)", true),
+        ("tier in {'frontend', 'backend'}", true),
+        ("tier in {\"backend\"}", false),
+        ("missing in {'a'}", false),
+        ("tier not in {'backend'}", true),
+        ("tier not in {'frontend'}", false),
+        ("missing not in {'a'}", true),     // not in is true when the label is absent
+        ("env contains 'od-e'", true),
+        ("env contains 'us'", false),
+        ("env starts with 'prod'", true),
+        ("env starts with 'eu'", false),
+        ("env ends with '-eu'", true),
+        ("env ends with 'prod'", false),
+        ("app == 'web' && tier == 'frontend'", true),
+        ("app == 'web' && tier == 'backend'", false),
+        ("app == 'api' || tier == 'frontend'", true),
+        ("!(app == 'web')", false),
+        ("!(app == 'api' || version == 'v1') && has(env)", true),
+        ("(app == 'api' || app == 'web') && !(tier in {'backend'})", true),
+        ("app=='web'&&version!='v1'", true),
+        ("  has( app )  ", true),
+    ])
+    func operators(_ selector: String, _ expected: Bool) throws {
+        #expect(try CalicoSelector.parse(selector).matches(Self.labels) == expected, "\(selector)")
+    }
+
+    @Test("global() matches only non-namespaced objects")
+    func global() throws {
+        let s = try CalicoSelector.parse("global()")
+        #expect(s.matches([:], isGlobal: true))
+        #expect(!s.matches([:], isGlobal: false))
+    }
+
+    @Test("label keys with prefixes, dots and dashes")
+    func keys() throws {
+        let s = try CalicoSelector.parse("projectcalico.org/namespace == 'shop' && pcns.data-sensitivity == 'high'")
+        #expect(s.matches(["projectcalico.org/namespace": "shop", "pcns.data-sensitivity": "high"]))
+        #expect(!s.matches(["projectcalico.org/namespace": "shop"]))
+    }
+
+    @Test("malformed selectors do not parse", arguments: [
+        "app ==", "app == web", "app = 'web'", "has(app", "app in {'a'", "app in 'a'", "(app == 'a'",
+        "app == 'a' &&", "app == 'a' ||| b == 'c'", "app not 'a'", "starts with 'a'", "app == 'unterminated",
+        "all(", "app == 'a' b == 'c'", "app starts 'x'",
+    ])
+    func malformed(_ selector: String) {
+        #expect(throws: CalicoSelector.ParseError.self) { try CalicoSelector.parse(selector) }
+    }
+}
