@@ -28,9 +28,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // A hand-written CEL interpreter for custom controls; it depends on nothing.
+        .target(name: "EvidentCEL"),
         .target(
             name: "EvidentEvaluators",
-            dependencies: ["EvidentCore"]
+            dependencies: ["EvidentCore", "EvidentCEL"]
         ),
         .systemLibrary(
             name: "CLibXML2",
@@ -56,11 +58,12 @@ let package = Package(
         .executableTarget(
             name: "evident",
             dependencies: [
-                "EvidentCore", "EvidentEvaluators", "EvidentReport", "EvidentResources",
+                "EvidentCore", "EvidentCEL", "EvidentEvaluators", "EvidentReport", "EvidentResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
+        .testTarget(name: "EvidentCELTests", dependencies: ["EvidentCEL"]),
         .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators"]),
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
                     exclude: ["Golden"]),
