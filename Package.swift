@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "EvidentCore", "EvidentCEL", "EvidentEvaluators", "EvidentReport", "EvidentResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
