@@ -121,6 +121,7 @@ enum CELFunctions {
                 guard case .string(let arg) = args[0] else { throw overload(name, target, args) }
                 return try stringFunction(name, s, arg)
             default:
+                if let value = try CELExtensions.call(name, target: target, args: args) { return value }
                 if !knownFunctions.contains(name) { throw CELEvaluationError("unbound function '\(name)'") }
                 throw overload(name, target, args)
             }

@@ -76,6 +76,20 @@ import Testing
         ("{'a': 1, 'a': 2}", nil),
         ("9223372036854775807 * 2", nil),
         ("-(-9223372036854775807 - 1)", nil),
+        // The Kubernetes string and list extension libraries.
+        ("object.metadata.labels.team.upperAscii() + 'Ünï'.lowerAscii()", .string("PAYMENTSÜnï")),
+        ("'registry.example.com/web:1.2'.split('/')", .list([.string("registry.example.com"), .string("web:1.2")])),
+        ("'a,b,c'.split(',', 2)", .list([.string("a"), .string("b,c")])),
+        ("['a', 'b'].join('-') + ['c'].join()", .string("a-bc")),
+        ("'  padded \t'.trim()", .string("padded")),
+        ("'banana'.replace('a', 'o') + 'banana'.replace('a', 'o', 1)", .string("bononobonana")),
+        ("'ünïcode'.indexOf('c') == 3 && 'banana'.lastIndexOf('an') == 3 && 'abc'.indexOf('z') == -1", .bool(true)),
+        ("'hello'.substring(1, 3) + 'hello'.substring(4) + 'hello'.charAt(0)", .string("eloh")),
+        ("'hello'.substring(3, 9)", nil),
+        ("[3, 1, 2].sum() == 6 && [3, 1, 2].min() == 1 && [1.5, 2.5].max() == 2.5", .bool(true)),
+        ("[1, 2, 2, 5].isSorted() && ![2, 1].isSorted() && [1, 2, 1].lastIndexOf(1) == 2", .bool(true)),
+        ("[].min()", nil),
+        ("1.lowerAscii()", nil),
     ]
 
     @Test(arguments: 0..<table.count) func kubernetesTable(_ i: Int) throws {
