@@ -22,7 +22,7 @@ struct CELCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The CEL expression.", valueName: "expression"))
+    @Argument(help: ArgumentHelp("The CEL expression (put `--` before one that starts with `-`).", valueName: "expression"))
     var expression: String
 
     @Option(name: .long, help: ArgumentHelp("A Kubernetes object (YAML or JSON) bound to `object`.", valueName: "file"))

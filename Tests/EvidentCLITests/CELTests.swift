@@ -39,6 +39,9 @@ import Testing
         #expect(r.stdout.isEmpty)
         #expect(r.stderr.contains("no such key: template"), "\(r.stderr)")
         #expect(try CLI.run(["cel", "1 / 0"]).code == 1)
+        // `--` lets an expression start with a minus sign.
+        let negative = try CLI.run(["cel", "--", "-(42u)"])
+        #expect(negative.code == 1 && negative.stderr.contains("no such overload"), "\(negative.stderr)")
     }
 
     @Test func celParseErrorExitsTwoWithLineAndColumn() throws {
