@@ -131,6 +131,9 @@ enum CELFunctions {
         case ("matches", 2):
             guard case .string(let s) = args[0], case .string(let p) = args[1] else { throw overload(name, nil, args) }
             return try stringFunction(name, s, p)
+        case ("dyn", 1):
+            // Only a type-checker sees `dyn`; a dynamically typed evaluation returns its argument.
+            return args[0]
         case ("int", 1), ("uint", 1), ("double", 1), ("string", 1), ("bytes", 1), ("bool", 1):
             return try CELConversions.convert(name, args[0])
         default:
@@ -141,6 +144,7 @@ enum CELFunctions {
 
     private static let knownFunctions: Set<String> = [
         "size", "startsWith", "endsWith", "contains", "matches", "int", "uint", "double", "string", "bytes", "bool",
+        "dyn",
     ]
 
     private static func size(_ v: CELValue) throws(CELEvaluationError) -> CELValue {
