@@ -4,14 +4,18 @@ import Foundation
 /// Errors are values inside the interpreter, so `false && error` is `false`; one that reaches the top
 /// makes the whole evaluation fail.
 public struct CELEvaluationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong, e.g. `no such key: labels`.
     public var message: String
+    /// An error with `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
 /// A parsed expression, ready to evaluate any number of times against different variables.
 public struct CELProgram: Sendable {
     let root: CELNode
+    /// The expression as written.
     public let source: String
 
     /// Parses `source`. Throws with the line and column of the first problem.

@@ -1,15 +1,20 @@
 /// A CEL expression that failed to parse, with the 1-based line and column where the problem is.
 public struct CELParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong.
     public var message: String
+    /// The 1-based line in the expression.
     public var line: Int
+    /// The 1-based column (in characters) in that line.
     public var column: Int
 
+    /// An error at `line`, `column`.
     public init(_ message: String, line: Int, column: Int) {
         self.message = message
         self.line = line
         self.column = column
     }
 
+    /// `line L, column C: message`.
     public var description: String { "line \(line), column \(column): \(message)" }
 }
 

@@ -8,6 +8,7 @@
 
 /// A CEL value. Maps keep their insertion order (for deterministic iteration and output).
 public enum CELValue: Sendable {
+    // The cases are the CEL types of the same names.
     case null
     case bool(Bool)
     case int(Int64)
@@ -64,9 +65,11 @@ enum CELKey: Hashable, Sendable {
 
 /// A CEL map: keys of type int, uint, string or bool, in insertion order.
 public struct CELMap: Sendable {
+    /// The keys in insertion order.
     public private(set) var keys: [CELValue] = []
     private var values: [CELKey: CELValue] = [:]
 
+    /// An empty map.
     public init() {}
 
     /// Adds an entry. Returns false (and changes nothing) when the key is already present or cannot be a key.
@@ -87,6 +90,7 @@ public struct CELMap: Sendable {
     /// The value for a string key.
     public subscript(string key: String) -> CELValue? { values[.string(key)] }
 
+    /// The number of entries.
     public var count: Int { keys.count }
 
     /// The entries in insertion order.
