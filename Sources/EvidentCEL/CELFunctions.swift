@@ -179,10 +179,7 @@ enum CELFunctions {
     static func matches(_ s: String, _ pattern: String) throws(CELEvaluationError) -> Bool {
         // The empty pattern matches everywhere (NSRegularExpression rejects it).
         if pattern.isEmpty { return true }
-        let regex: NSRegularExpression
-        do {
-            regex = try NSRegularExpression(pattern: pattern)
-        } catch {
+        guard let regex = RegexCache.shared.regex(pattern) else {
             throw CELEvaluationError("invalid regular expression: \(pattern)")
         }
         return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
@@ -273,5 +270,25 @@ enum CELConversions {
         if d.isInfinite { return d < 0 ? "-Infinity" : "+Infinity" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
         return String(d)
+    }
+}
+
+/// Compiled patterns, shared across evaluations (the same policy runs on thousands of objects).
+/// NSRegularExpression is immutable and safe to share between threads.
+final class RegexCache: @unchecked Sendable {
+    static let shared = RegexCache()
+    private let lock = NSLock()
+    private var compiled: [String: NSRegularExpression] = [:]
+    private static let limit = 512
+
+    /// The compiled pattern, or nil when it is not a valid regular expression.
+    func regex(_ pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = compiled[pattern] { return cached }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        if compiled.count >= Self.limit { compiled.removeAll() }
+        compiled[pattern] = regex
+        return regex
     }
 }
