@@ -68,7 +68,7 @@ import Testing
     }
 
     /// A plan whose custom CEL control is satisfied, fails, errors or does not parse.
-    func plan(expression: String) -> String {
+    func plan(expression: String, check: String? = nil) -> String {
         """
         kind: SecurityPlan
         schemaVersion: 1
@@ -91,10 +91,8 @@ import Testing
                 mode: automated
                 checks:
                   - id: bounded
-                    evaluator: cel
-                    with:
-                      kinds: [Deployment]
-                      expression: \(expression)
+                    evaluator: \(check == nil ? "cel" : "vap-compliance")
+                    \(check ?? "with: {kinds: [Deployment], expression: \(expression)}")
         """
     }
 
@@ -123,5 +121,38 @@ import Testing
         #expect(code == 2)
         #expect(stderr?.contains("parse.yaml:") == true, "\(stderr ?? "")")
         #expect(stderr?.contains("line 2, column") == true, "\(stderr ?? "")")
+    }
+
+    @Test func admissionPoliciesOfTheClusterRunEndToEnd() throws {
+        let dir = try CLI.temporaryDirectory()
+        let planFile = dir.appendingPathComponent("plan.yaml")
+        try CLI.write(plan(expression: "", check: "objective: org-replicas_obj.1"), to: planFile)
+        let snapshot = dir.appendingPathComponent("snapshot.yaml")
+        try CLI.write("""
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicy
+            metadata: {name: replica-limit}
+            spec:
+              matchConstraints:
+                resourceRules: [{apiGroups: [apps], apiVersions: [v1], operations: [CREATE, UPDATE], resources: [deployments]}]
+              validations: [{expression: "object.spec.replicas <= 2", message: "at most 2 replicas"}]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingAdmissionPolicyBinding
+            metadata: {name: replica-limit}
+            spec: {policyName: replica-limit, validationActions: [Deny]}
+            ---
+            \(Self.deployment)
+            """, to: snapshot)
+        let r = try CLI.run(["audit", snapshot.path, "--plan", planFile.path, "--now", now, "--format", "json",
+                             "--output", dir.appendingPathComponent("out").path])
+        #expect(r.code != 2, "\(r.stderr)")
+        let data = try Data(contentsOf: dir.appendingPathComponent("out/results.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let control = try #require((json["controls"] as? [[String: Any]])?.first { $0["id"] as? String == "org-replicas" })
+        #expect(control["status"] as? String == "not-satisfied")
+        let messages = (control["findings"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(messages == ["Deployment web would be rejected by ValidatingAdmissionPolicy replica-limit "
+                             + "(binding replica-limit): at most 2 replicas"])
     }
 }
