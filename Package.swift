@@ -29,13 +29,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // A hand-written CEL interpreter for custom controls; it depends on nothing.
+        .target(name: "EvidentCEL"),
         .target(
             name: "EvidentNetwork",
             dependencies: ["EvidentCore"]
         ),
         .target(
             name: "EvidentEvaluators",
-            dependencies: ["EvidentCore", "EvidentNetwork"]
+            dependencies: ["EvidentCore", "EvidentNetwork", "EvidentCEL"]
         ),
         .systemLibrary(
             name: "CLibXML2",
@@ -61,11 +63,13 @@ let package = Package(
         .executableTarget(
             name: "evident",
             dependencies: [
-                "EvidentCore", "EvidentEvaluators", "EvidentNetwork", "EvidentReport", "EvidentResources",
+                "EvidentCore", "EvidentCEL", "EvidentEvaluators", "EvidentNetwork", "EvidentReport", "EvidentResources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
+        .testTarget(name: "EvidentCELTests", dependencies: ["EvidentCEL"]),
         .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentNetwork"]),
         .testTarget(name: "EvidentNetworkTests", dependencies: ["EvidentCore", "EvidentNetwork"]),
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],

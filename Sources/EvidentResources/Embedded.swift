@@ -120,6 +120,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: storefront
+  labels: {team: shop}
   namespace: shop
   uid: 7d1c2a10-0001-4000-8000-000000000001
   creationTimestamp: "2026-10-02T10:00:00Z"
@@ -239,6 +240,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: billing-api
+  labels: {team: billing}
   namespace: legacy-billing
   uid: 7d1c2a10-0004-4000-8000-000000000004
   creationTimestamp: "2026-10-02T10:00:00Z"
@@ -1258,8 +1260,9 @@ parameters:
 overrides:
   sp800-190-4.2.2: {severity: low}
 
-# The organisation's own controls, in the catalog format (families of controls). These five manual
-# controls record the readiness questions a team answers before moving a cluster to production.
+# The organisation's own controls, in the catalog format (families of controls). The five manual
+# controls record the readiness questions a team answers before moving a cluster to production; the
+# sixth is checked automatically by a CEL expression (evaluator `cel`; try one with `evident cel`).
 customControls:
   - id: org-readiness
     title: Production readiness (organisation)
@@ -1294,6 +1297,23 @@ customControls:
         objectives: [{id: org-ready-5_obj.1, text: "Each team signed off on the current plan version."}]
         severity: medium
         mode: manual
+      - id: org-ready-6
+        title: Workloads declare an owner team label
+        statement: Every workload names the team that owns it, so that findings reach the right people.
+        objectives: [{id: org-ready-6_obj.1, text: "Deployments, StatefulSets and DaemonSets carry a `team` label."}]
+        severity: low
+        mode: automated
+        checks:
+          # The expression must be true for each matched resource; `object` is the resource, `namespaceObject`
+          # its Namespace and `params` the plan's parameters. A false result is a finding; an evaluation
+          # error (a missing key, a wrong type) makes the control `error`, never a pass.
+          - id: owner-label
+            evaluator: cel
+            objective: org-ready-6_obj.1
+            with:
+              kinds: [Deployment, StatefulSet, DaemonSet]
+              expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+              message: has no `team` label naming its owner
 
 # Approved deviations. Each covers a narrow scope (namespace, and kind/name, check or an image glob),
 # names its approver and ticket, and expires. An exception that matches nothing is reported as stale.

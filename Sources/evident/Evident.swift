@@ -24,7 +24,8 @@ struct Evident: ParsableCommand {
               3  a control ended in `error`: the result cannot be trusted
             """,
         version: version,
-        subcommands: [AuditCommand.self, ControlsCommand.self, PlanCommand.self, EvaluatorsCommand.self, ReachCommand.self]
+        subcommands: [AuditCommand.self, ControlsCommand.self, PlanCommand.self, EvaluatorsCommand.self, ReachCommand.self,
+                      CELCommand.self]
     )
 
     /// Runs the command and maps every failure onto the exit codes above.

@@ -1,0 +1,34 @@
+import EvidentCEL
+import EvidentCore
+
+extension CELValue {
+    /// A document value (a snapshot object, a parameter) as a CEL value. Map keys are sorted, so that
+    /// iteration and output are deterministic.
+    public init(_ value: Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(Int64(i))
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .list(let items): self = .list(items.map(CELValue.init))
+        case .map(let members):
+            var m = CELMap()
+            for key in members.keys.sorted() {
+                if let v = members[key] { m.insert(.string(key), CELValue(v)) }
+            }
+            self = .map(m)
+        }
+    }
+}
+
+/// Compiles CEL for checks, turning parse errors into the evaluator error type.
+enum CELCompile {
+    static func program(_ source: String, what: String) throws(EvaluationError) -> CELProgram {
+        do {
+            return try CELProgram(source)
+        } catch {
+            throw EvaluationError("\(what) is not valid CEL: \(error.description) in \(source.debugDescription)")
+        }
+    }
+}
