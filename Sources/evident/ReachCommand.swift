@@ -127,8 +127,13 @@ struct ReachCommand: ParsableCommand {
                 lines.append("  \(id): \(findings) findings, \(Self.seconds(elapsed))")
             }
         }
+        var summary: NetworkSummary?
+        let reportTime = clock.measure {
+            summary = NetworkExposureSummary.build(index: index, parameters: Parameters())
+        }
         return "network checks (audit reading, analysis included): \(Self.seconds(total))\n"
             + lines.joined(separator: "\n")
+            + "\nnetwork exposure section: \(Self.seconds(reportTime)) (\(summary?.crossSensitivityTotal ?? 0) cross-sensitivity pairs)"
     }
 
     static func seconds(_ d: Duration) -> String {
