@@ -168,6 +168,8 @@ public struct NetworkPolicy: Sendable {
     public var order: Double?
     public var types: Set<Direction>
     public var selection: EndpointSelection
+    /// A Calico policy's `serviceAccountSelector`: only endpoints whose service account's labels match.
+    public var serviceAccountSelector: CalicoSelector?
     public var ingress: [PolicyRule]
     public var egress: [PolicyRule]
     public var resource: Resource

@@ -398,6 +398,28 @@ struct CalicoPolicyTests {
         #expect(lines(podLines(a), where: { $0.contains("=> shop/api") }) == ["shop/batch[Pod] => shop/api[Pod] : SCTP 3,TCP 1,UDP 2"])
     }
 
+    @Test("a policy's serviceAccountSelector narrows the endpoints it applies to")
+    func policyServiceAccountSelector() throws {
+        let a = try analyze(Self.shop + pod("batch", "shop", ["app": "batch"], serviceAccount: "jobs") + """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: jobs, namespace: shop, labels: {team: data}}
+            ---
+            apiVersion: projectcalico.org/v3
+            kind: GlobalNetworkPolicy
+            metadata: {name: data-ingress}
+            spec:
+              selector: all()
+              serviceAccountSelector: team == 'data'
+              ingress: [{action: Allow, source: {selector: app == 'api'}}]
+            """)
+        // Only batch (service account jobs, team=data) is isolated: it admits api alone; web stays open.
+        #expect(lines(podLines(a), where: { $0.contains("=> shop/batch") }) == [
+            "shop/api[Pod] => shop/batch[Pod] : All Connections",
+        ])
+        #expect(lines(podLines(a), where: { $0.contains("=> shop/web") }).count == 3)
+    }
+
     @Test("types default: egress rules only means [Egress]")
     func typesDefault() throws {
         let a = try analyze(Self.shop + """
