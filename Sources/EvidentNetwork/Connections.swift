@@ -99,7 +99,8 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
                              udp: udp.subtracting(o.udp), other: other && !o.other)
     }
 
-    /// netpol-analyzer's wording: `All Connections` (every TCP, UDP and SCTP port), `No Connections`, or `TCP 80,8080-8090,UDP 53`
+    /// netpol-analyzer's wording: `All Connections` (every TCP, UDP and SCTP port), `No Connections`, or
+    /// `TCP 80,8080-8090,UDP 53`
     /// (protocols in alphabetical order; the portless protocols last, as `ICMP+other`).
     public var description: String {
         // netpol-analyzer's vocabulary knows only TCP, UDP and SCTP: all their ports is "All Connections".

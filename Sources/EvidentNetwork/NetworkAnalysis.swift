@@ -273,7 +273,8 @@ public struct NetworkAnalysis: Sendable {
         var planOf: [Direction: [Int]] = [.ingress: [], .egress: []]
         var classPolicies: [Direction: [[Int]]] = [:]
         for (c, endpoint) in classes.enumerated() {
-            let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? [] : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
+            let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? []
+                : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
             let selecting = candidates.map { ordered[$0] }.filter { context.selects(reader.policies[$0], c) }
             var selected: [Direction: [Int]] = [:]
             defer {

@@ -140,7 +140,9 @@ public enum NetworkExposureSummary {
                 gaps.append((rank[ns] ?? 0, ns, NetworkSummary.NamespaceGap(
                     namespace: ns, level: group[ns] ?? unlabelled,
                     directions: Direction.allCases.map(\.rawValue).filter { open[$0] != nil },
-                    openWorkloads: workloads.filter { w in Direction.allCases.contains { !view.isIsolated(workload: w, $0) } }.count,
+                    openWorkloads: workloads.filter { w in
+                        Direction.allCases.contains { !view.isIsolated(workload: w, $0) }
+                    }.count,
                     workloads: workloads.count)))
             }
         }
