@@ -398,6 +398,24 @@ struct CalicoPolicyTests {
         #expect(lines(podLines(a), where: { $0.contains("=> shop/api") }) == ["shop/batch[Pod] => shop/api[Pod] : SCTP 3,TCP 1,UDP 2"])
     }
 
+    @Test("an ingress rule's destination selector narrows which selected endpoints the rule covers")
+    func destinationSelector() throws {
+        let a = try analyze(Self.shop + """
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata: {name: shop-ingress, namespace: shop}
+            spec:
+              selector: all()
+              ingress:
+              - action: Allow
+                protocol: TCP
+                source: {namespaceSelector: env == 'dev'}
+                destination: {selector: app == 'api', ports: [8080]}
+            """)
+        // Both shop pods are isolated; only api admits dev/tool, on TCP 8080; web admits nothing.
+        #expect(lines(podLines(a), where: { $0.contains("=> shop/") }) == ["dev/tool[Pod] => shop/api[Pod] : TCP 8080"])
+    }
+
     @Test("a policy's serviceAccountSelector narrows the endpoints it applies to")
     func policyServiceAccountSelector() throws {
         let a = try analyze(Self.shop + pod("batch", "shop", ["app": "batch"], serviceAccount: "jobs") + """
