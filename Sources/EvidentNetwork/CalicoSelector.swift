@@ -25,7 +25,9 @@ public indirect enum CalicoSelector: Sendable, Hashable, CustomStringConvertible
 
     /// Why a selector could not be parsed, with the position (0-based character offset).
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong.
         public var message: String
+        /// Where, as a 0-based character offset.
         public var offset: Int
         public var description: String { "\(message) at character \(offset + 1)" }
     }

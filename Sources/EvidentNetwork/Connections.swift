@@ -21,10 +21,14 @@ public enum TransportProtocol: String, Sendable, Hashable, CaseIterable, Compara
 /// A set of connections: per transport protocol a set of destination ports (1-65535), plus whether
 /// the portless protocols (ICMP and others) are included.
 public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
+    /// Every port: 1-65535.
     public static let allPorts = IntervalSet(1...65535)
 
+    /// SCTP destination ports.
     public var sctp: IntervalSet
+    /// TCP destination ports.
     public var tcp: IntervalSet
+    /// UDP destination ports.
     public var udp: IntervalSet
     /// ICMP, ICMPv6 and every other protocol without ports, as one bucket.
     public var other: Bool
@@ -36,7 +40,9 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
         self.other = other
     }
 
+    /// No connection at all.
     public static let none = ConnectionSet()
+    /// Every protocol and port.
     public static let all = ConnectionSet(sctp: allPorts, tcp: allPorts, udp: allPorts, other: true)
 
     /// The given ports of one protocol.
@@ -46,6 +52,7 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
         return set
     }
 
+    /// The ports of one protocol.
     public subscript(proto: TransportProtocol) -> IntervalSet {
         get {
             switch proto {
@@ -63,9 +70,12 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// True when no connection is in the set.
     public var isEmpty: Bool { tcp.isEmpty && udp.isEmpty && sctp.isEmpty && !other }
+    /// True when every protocol and port is in the set.
     public var isAll: Bool { self == .all }
 
+    /// Connections in either set.
     public func union(_ o: ConnectionSet) -> ConnectionSet {
         if o.isEmpty || isAll { return self }
         if isEmpty || o.isAll { return o }
@@ -73,6 +83,7 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
                              other: other || o.other)
     }
 
+    /// Connections in both sets.
     public func intersection(_ o: ConnectionSet) -> ConnectionSet {
         if isAll { return o }
         if o.isAll { return self }
@@ -80,6 +91,7 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
                              udp: udp.intersection(o.udp), other: other && o.other)
     }
 
+    /// Connections in this set but not in `o`.
     public func subtracting(_ o: ConnectionSet) -> ConnectionSet {
         if o.isEmpty { return self }
         if o.isAll { return .none }
@@ -87,7 +99,8 @@ public struct ConnectionSet: Sendable, Hashable, CustomStringConvertible {
                              udp: udp.subtracting(o.udp), other: other && !o.other)
     }
 
-    /// netpol-analyzer's wording: `All Connections` (every TCP, UDP and SCTP port), `No Connections`, or `TCP 80,8080-8090,UDP 53`
+    /// netpol-analyzer's wording: `All Connections` (every TCP, UDP and SCTP port), `No Connections`, or
+    /// `TCP 80,8080-8090,UDP 53`
     /// (protocols in alphabetical order; the portless protocols last, as `ICMP+other`).
     public var description: String {
         // netpol-analyzer's vocabulary knows only TCP, UDP and SCTP: all their ports is "All Connections".

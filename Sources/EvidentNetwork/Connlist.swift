@@ -2,8 +2,11 @@ import EvidentCore
 
 /// One allowed connection in netpol-analyzer's "connlist" form.
 public struct ConnlistLine: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// `namespace/name[Kind]` or `first-last[External]`.
     public var source: String
+    /// Like `source`.
     public var destination: String
+    /// `All Connections`, `TCP 80,UDP 53`, ...
     public var connections: String
 
     public var description: String { "\(source) => \(destination) : \(connections)" }

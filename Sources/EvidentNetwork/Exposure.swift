@@ -54,7 +54,8 @@ public enum Exposure {
                 out[w, default: []].append("Service \(service.namespace ?? "default")/\(service.name) (\(type))")
             }
         }
-        for ingress in index.resources(ofKind: "Ingress") where ingress.group == "networking.k8s.io" || ingress.group == "extensions" {
+        let ingressGroups: Set<String> = ["networking.k8s.io", "extensions"]
+        for ingress in index.resources(ofKind: "Ingress") where ingressGroups.contains(ingress.group) {
             let ns = ingress.namespace ?? "default"
             var backends: [String] = []
             let spec = ingress.spec

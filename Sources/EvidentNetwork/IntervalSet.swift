@@ -13,8 +13,10 @@ public struct IntervalSet: Sendable, Hashable, CustomStringConvertible {
         for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) { appendSorted(r) }
     }
 
+    /// The empty set.
     public static let empty = IntervalSet()
 
+    /// True when the set holds no value.
     public var isEmpty: Bool { ranges.isEmpty }
 
     /// How many values the set holds (IPv4 /0 holds 2^32, hence UInt64).
@@ -30,6 +32,7 @@ public struct IntervalSet: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Values in either set.
     public func union(_ other: IntervalSet) -> IntervalSet {
         if other.isEmpty { return self }
         if isEmpty { return other }
@@ -43,6 +46,7 @@ public struct IntervalSet: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// Values in both sets.
     public func intersection(_ other: IntervalSet) -> IntervalSet {
         var out = IntervalSet()
         var i = 0, j = 0
@@ -55,6 +59,7 @@ public struct IntervalSet: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// Values in this set but not in `other`.
     public func subtracting(_ other: IntervalSet) -> IntervalSet {
         if other.isEmpty || isEmpty { return self }
         var out = IntervalSet()
@@ -75,6 +80,7 @@ public struct IntervalSet: Sendable, Hashable, CustomStringConvertible {
         return out
     }
 
+    /// Whether `value` is in the set.
     public func contains(_ value: UInt32) -> Bool {
         ranges.contains { $0.contains(value) }
     }
@@ -82,6 +88,7 @@ public struct IntervalSet: Sendable, Hashable, CustomStringConvertible {
     /// Whether every value of `other` is in this set.
     public func isSuperset(of other: IntervalSet) -> Bool { other.subtracting(self).isEmpty }
 
+    /// Whether the sets share a value.
     public func overlaps(_ other: IntervalSet) -> Bool { !intersection(other).isEmpty }
 
     public var description: String {

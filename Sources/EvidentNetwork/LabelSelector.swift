@@ -7,6 +7,7 @@ import EvidentCore
 /// Kubernetes. A selector that Kubernetes would reject (an unknown operator, In or NotIn without values,
 /// Exists or DoesNotExist with values) does not parse; callers decide what that means for them.
 public struct LabelSelector: Sendable, Hashable {
+    /// A `matchExpressions` operator.
     public enum Operator: String, Sendable, Hashable {
         case `in` = "In"
         case notIn = "NotIn"
@@ -16,10 +17,14 @@ public struct LabelSelector: Sendable, Hashable {
 
     /// One `matchExpressions` entry.
     public struct Requirement: Sendable, Hashable {
+        /// The label key.
         public var key: String
+        /// How the key is tested.
         public var `operator`: Operator
+        /// The values for In and NotIn.
         public var values: Set<String>
 
+        /// Whether `labels` satisfy this requirement.
         public func matches(_ labels: [String: String]) -> Bool {
             let value = labels[key]
             switch self.operator {
@@ -33,11 +38,14 @@ public struct LabelSelector: Sendable, Hashable {
 
     /// Why a selector could not be read.
     public struct Invalid: Error, Sendable, Hashable, CustomStringConvertible {
+        /// What is wrong, for messages.
         public var reason: String
         public var description: String { reason }
     }
 
+    /// Labels that must be present with these values.
     public var matchLabels: [String: String]
+    /// The `matchExpressions`, all of which must hold.
     public var requirements: [Requirement]
 
     public init(matchLabels: [String: String] = [:], requirements: [Requirement] = []) {

@@ -10,6 +10,7 @@ struct MatchContext {
 
     func selects(_ policy: NetworkPolicy, _ c: Int) -> Bool {
         let e = classes[c]
+        if let s = policy.serviceAccountSelector, !s.matches(e.serviceAccountLabels) { return false }
         switch policy.selection {
         case .kubernetes(let ns, let selector): return e.namespace == ns && selector.matches(e.labels)
         case .calicoNamespaced(let ns, let selector): return e.namespace == ns && selector.matches(e.calicoLabels)

@@ -24,6 +24,7 @@ public struct NetworkOptions: Sendable {
 
 /// What a direction allows towards one peer, and why.
 public struct Allowance: Sendable, Hashable {
+    /// The connections allowed.
     public var connections: ConnectionSet
     /// Indices of the policies whose Allow rules let some of `connections` through.
     public var allowedBy: Set<Int>
@@ -31,8 +32,10 @@ public struct Allowance: Sendable, Hashable {
     /// or every selecting tier passed).
     public var unrestricted: Bool
 
+    /// Nothing allowed.
     public static let none = Allowance(connections: .none, allowedBy: [], unrestricted: false)
 
+    /// What both allow (the two directions of one connection), with the reasons of both.
     public func intersection(_ other: Allowance) -> Allowance {
         let c = connections.intersection(other.connections)
         if c.isEmpty { return .none }
@@ -40,6 +43,7 @@ public struct Allowance: Sendable, Hashable {
                          unrestricted: unrestricted || other.unrestricted)
     }
 
+    /// Adds what `other` allows, with its reasons.
     public mutating func formUnion(_ other: Allowance) {
         if other.connections.isEmpty { return }
         connections = connections.union(other.connections)
@@ -50,6 +54,7 @@ public struct Allowance: Sendable, Hashable {
 
 /// An address block outside the pods: a disjoint piece of IPv4 space, with the network sets holding it.
 public struct ExternalBlock: Sendable, Hashable {
+    /// The addresses of the block (usually one range).
     public var range: IntervalSet
     /// Indices of the network sets that contain the whole block.
     public var networkSets: [Int]
@@ -64,17 +69,25 @@ public struct ExternalBlock: Sendable, Hashable {
 /// Computation is on types, not pods: classes that every policy treats alike as a source share a source
 /// type, and likewise for destinations, so the work grows with the variety of policies, not with pods.
 public struct NetworkAnalysis: Sendable {
+    /// How address blocks and hostNetwork pods were read.
     public let options: NetworkOptions
+    /// Workloads, in the order of the snapshot index's pod templates.
     public let workloads: [Workload]
+    /// Endpoint classes; workloads refer to them by index.
     public let classes: [EndpointClass]
     /// The workload of each class.
     public let classWorkload: [Int]
+    /// Every policy read (Kubernetes and Calico), in input order.
     public let policies: [NetworkPolicy]
+    /// Tiers in evaluation order (the built-in default tier included).
     public let tiers: [Tier]
+    /// Calico network sets, namespaced and global.
     public let networkSets: [NetworkSet]
+    /// What could not be read, each naming its policy.
     public let problems: [PolicyProblem]
     /// External blocks that ingress rules can tell apart, and those that egress rules can.
     public let ingressBlocks: [ExternalBlock]
+    /// See `ingressBlocks`.
     public let egressBlocks: [ExternalBlock]
 
     let rules: [PolicyRule]
@@ -260,7 +273,8 @@ public struct NetworkAnalysis: Sendable {
         var planOf: [Direction: [Int]] = [.ingress: [], .egress: []]
         var classPolicies: [Direction: [[Int]]] = [:]
         for (c, endpoint) in classes.enumerated() {
-            let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? [] : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
+            let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? []
+                : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
             let selecting = candidates.map { ordered[$0] }.filter { context.selects(reader.policies[$0], c) }
             var selected: [Direction: [Int]] = [:]
             defer {
@@ -578,12 +592,14 @@ public struct NetworkAnalysis: Sendable {
         return result
     }
 
+    /// Workload to egress block: the union over its classes.
     public func allowance(fromWorkload w: Int, toBlock block: Int) -> Allowance {
         var result = Allowance.none
         for c in workloads[w].classes { result.formUnion(toExternal[c][block]) }
         return result
     }
 
+    /// Ingress block to workload: the union over its classes.
     public func allowance(fromBlock block: Int, toWorkload w: Int) -> Allowance {
         var result = Allowance.none
         for c in workloads[w].classes { result.formUnion(fromExternal[c][block]) }
@@ -611,6 +627,7 @@ public struct NetworkAnalysis: Sendable {
 /// A fixed-size set of small integers (class indices).
 public struct Bitset: Sendable, Hashable {
     var words: [UInt64]
+    /// How many values the set can hold (0..<count).
     public let count: Int
 
     public init(count: Int, full: Bool = false) {
@@ -624,20 +641,25 @@ public struct Bitset: Sendable, Hashable {
         if extra > 0, !words.isEmpty { words[words.count - 1] &= UInt64.max >> UInt64(extra) }
     }
 
+    /// Adds `i`.
     public mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
 
+    /// Whether `i` is in the set.
     public func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
 
+    /// Adds every member of `other` (of the same count).
     public mutating func formUnion(_ other: Bitset) {
         for i in words.indices { words[i] |= other.words[i] }
     }
 
+    /// Members of both sets.
     public func intersection(_ other: Bitset) -> Bitset {
         var out = self
         for i in words.indices { out.words[i] &= other.words[i] }
         return out
     }
 
+    /// Every value of 0..<count not in the set.
     public func complement() -> Bitset {
         var out = self
         for i in words.indices { out.words[i] = ~words[i] }
@@ -645,6 +667,7 @@ public struct Bitset: Sendable, Hashable {
         return out
     }
 
+    /// True when the set has no member.
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
     /// The members, ascending.

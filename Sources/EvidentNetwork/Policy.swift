@@ -19,7 +19,9 @@ public enum RuleAction: String, Sendable, Hashable {
 
 /// A named container port of an endpoint.
 public struct NamedPort: Sendable, Hashable {
+    /// The container port's protocol.
     public var proto: TransportProtocol
+    /// The container port number.
     public var port: UInt32
 }
 
@@ -31,18 +33,22 @@ public enum PortItem: Sendable, Hashable {
 
 /// The destination connections a rule matches: a union of entries, each a set of protocols with ports.
 public struct PortMatch: Sendable, Hashable {
+    /// Some protocols with their ports (a Kubernetes `ports` item, a Calico rule's protocol and ports).
     public struct Entry: Sendable, Hashable {
+        /// The port-carrying protocols matched.
         public var protocols: Set<TransportProtocol>
         /// Whether the portless protocols (ICMP, ...) are included.
         public var other: Bool
         /// nil: every port.
         public var ports: [PortItem]?
+        /// Ports taken out again (Calico `notPorts`).
         public var notPorts: [PortItem]
     }
 
     /// nil: every connection.
     public var entries: [Entry]?
 
+    /// Every connection.
     public static let any = PortMatch(entries: nil)
 
     public var usesNamedPorts: Bool {
@@ -168,6 +174,8 @@ public struct NetworkPolicy: Sendable {
     public var order: Double?
     public var types: Set<Direction>
     public var selection: EndpointSelection
+    /// A Calico policy's `serviceAccountSelector`: only endpoints whose service account's labels match.
+    public var serviceAccountSelector: CalicoSelector?
     public var ingress: [PolicyRule]
     public var egress: [PolicyRule]
     public var resource: Resource

@@ -60,8 +60,8 @@ struct PolicyReader {
         }
         let index = policies.count
         var policy = NetworkPolicy(kind: .kubernetes, name: r.name, namespace: namespace, tier: "default",
-                                   order: 1000, types: types, selection: selection, ingress: [], egress: [],
-                                   resource: r)
+                                   order: 1000, types: types, selection: selection, serviceAccountSelector: nil,
+                                   ingress: [], egress: [], resource: r)
         for (direction, key, peerKey) in [(Direction.ingress, "ingress", "from"), (.egress, "egress", "to")] {
             for (i, rule) in (spec[key]?.items ?? []).enumerated() {
                 let path = "spec.\(key)[\(i)]"
@@ -194,6 +194,7 @@ struct PolicyReader {
         }
         let selected = selector("selector", in: spec, at: "spec") ?? .all
         let namespaceSelector = global ? selector("namespaceSelector", in: spec, at: "spec") : nil
+        let serviceAccountSelector = selector("serviceAccountSelector", in: spec, at: "spec")
         let hasIngress = !(spec["ingress"]?.items.isEmpty ?? true)
         let hasEgress = !(spec["egress"]?.items.isEmpty ?? true)
         var types: Set<Direction> = []
@@ -257,7 +258,8 @@ struct PolicyReader {
         policies.append(NetworkPolicy(
             kind: global ? .calicoGlobal : .calico, name: r.name, namespace: namespace,
             tier: spec["tier"]?.string ?? "default", order: spec["order"]?.double, types: types,
-            selection: selection, ingress: failed ? [] : rules[.ingress] ?? [],
+            selection: selection, serviceAccountSelector: serviceAccountSelector,
+            ingress: failed ? [] : rules[.ingress] ?? [],
             egress: failed ? [] : rules[.egress] ?? [], resource: r))
     }
 

@@ -96,8 +96,77 @@ enum JSONReport {
                 w.endObject()
             }
         }
+        if let network = result.network { Self.network(network, &w) }
         w.endObject()
         return w.output + "\n"
+    }
+
+    /// The network exposure summary (present when the network engine ran; lists capped, totals complete).
+    private static func network(_ n: NetworkSummary, _ w: inout JSONWriter) {
+        func workloads(_ name: String, _ rows: [NetworkSummary.WorkloadEntry], total: Int, _ w: inout JSONWriter) {
+            w.object(name) { w in
+                w.member("total", total)
+                w.array("shown") { w in
+                    for r in rows {
+                        w.beginObject()
+                        w.member("workload", r.workload)
+                        w.member("level", r.level)
+                        w.member("connections", r.connections)
+                        if !r.exposure.isEmpty { w.member("exposure", r.exposure) }
+                        w.member("allowedBy", strings: r.policies)
+                        w.endObject()
+                    }
+                }
+            }
+        }
+        w.object("network") { w in
+            w.member("namespaces", n.namespaces)
+            w.member("workloads", n.workloads)
+            w.member("connectedNamespacePairs", n.connectedPairs)
+            w.array("sensitivityMatrix") { w in
+                for (g, from) in n.groups.enumerated() {
+                    for (h, to) in n.groups.enumerated() where g < n.matrix.count && h < n.matrix[g].count {
+                        w.beginObject()
+                        w.member("from", from)
+                        w.member("to", to)
+                        w.member("connected", n.matrix[g][h].connected)
+                        w.member("pairs", n.matrix[g][h].total)
+                        w.endObject()
+                    }
+                }
+            }
+            workloads("internetReachable", n.internetReachable, total: n.internetReachableTotal, &w)
+            workloads("internetEgress", n.internetEgress, total: n.internetEgressTotal, &w)
+            w.object("crossSensitivity") { w in
+                w.member("total", n.crossSensitivityTotal)
+                w.array("shown") { w in
+                    for p in n.crossSensitivity {
+                        w.beginObject()
+                        w.member("from", p.source)
+                        w.member("fromLevel", p.sourceLevel)
+                        w.member("to", p.destination)
+                        w.member("toLevel", p.destinationLevel)
+                        w.member("example", p.example)
+                        w.member("allowedBy", strings: p.policies)
+                        w.endObject()
+                    }
+                }
+            }
+            w.object("withoutDefaultDeny") { w in
+                w.member("total", n.withoutDefaultDenyTotal)
+                w.array("shown") { w in
+                    for gap in n.withoutDefaultDeny {
+                        w.beginObject()
+                        w.member("namespace", gap.namespace)
+                        w.member("level", gap.level)
+                        w.member("open", strings: gap.directions)
+                        w.member("openWorkloads", gap.openWorkloads)
+                        w.member("workloads", gap.workloads)
+                        w.endObject()
+                    }
+                }
+            }
+        }
     }
 
     private static func control(_ c: ControlResult, now result: AuditResult, into w: inout JSONWriter) {

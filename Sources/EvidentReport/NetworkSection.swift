@@ -95,10 +95,13 @@ public struct NetworkSection: Sendable {
                 let heat = cell.connected == 0 ? 0 : min(4, 1 + Int(share * 3.999))
                 return Cell(text: "\(cell.connected) / \(cell.total)",
                             share: cell.total == 0 ? "-" : "\(Int((share * 100).rounded()))%", heat: heat,
-                            title: cap("\(s.groups[g]) → \(s.groups[h]): \(cell.connected) of \(cell.total) namespace pairs can connect"))
+                            title: cap("\(s.groups[g]) → \(s.groups[h]): \(cell.connected) of \(cell.total) "
+                                + "namespace pairs can connect"))
             })
         }
-        mostReachable = s.mostReachable.map { Reach(namespace: cap($0.namespace), level: cap($0.level), count: $0.reachableFrom) }
+        mostReachable = s.mostReachable.map {
+            Reach(namespace: cap($0.namespace), level: cap($0.level), count: $0.reachableFrom)
+        }
         hasMostReachable = !mostReachable.isEmpty
         func row(_ e: NetworkSummary.WorkloadEntry) -> Row {
             Row(workload: cap(e.workload), level: cap(e.level), connections: cap(e.connections),

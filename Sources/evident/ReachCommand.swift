@@ -127,8 +127,14 @@ struct ReachCommand: ParsableCommand {
                 lines.append("  \(id): \(findings) findings, \(Self.seconds(elapsed))")
             }
         }
+        var summary: NetworkSummary?
+        let reportTime = clock.measure {
+            summary = NetworkExposureSummary.build(index: index, parameters: Parameters())
+        }
         return "network checks (audit reading, analysis included): \(Self.seconds(total))\n"
             + lines.joined(separator: "\n")
+            + "\nnetwork exposure section: \(Self.seconds(reportTime)) "
+            + "(\(summary?.crossSensitivityTotal ?? 0) cross-sensitivity pairs)"
     }
 
     static func seconds(_ d: Duration) -> String {
@@ -150,14 +156,19 @@ struct ReachCommand: ParsableCommand {
                 case "\\": out += "\\\\"
                 case "\n": out += "\\n"
                 default:
-                    if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                    if scalar.value < 0x20 {
+                        out += String(format: "\\u%04x", scalar.value)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
                 }
             }
             return out + "\""
         }
         if lines.isEmpty { return "[]" }
         let items = lines.map {
-            "  {\n    \"src\": \(quote($0.source)),\n    \"dst\": \(quote($0.destination)),\n    \"conn\": \(quote($0.connections))\n  }"
+            "  {\n    \"src\": \(quote($0.source)),\n    \"dst\": \(quote($0.destination)),\n"
+                + "    \"conn\": \(quote($0.connections))\n  }"
         }
         return "[\n" + items.joined(separator: ",\n") + "\n]"
     }

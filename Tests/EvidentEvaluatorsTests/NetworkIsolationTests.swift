@@ -104,3 +104,31 @@ struct NetworkIsolationTests {
         #expect(!EgressOpenCIDR.coversEverything("0.0.0.0"))
     }
 }
+
+@Suite("Network check diagnostics")
+struct NetworkDiagnosticsTests {
+    @Test("a Calico selector that does not parse becomes a diagnostic naming the policy")
+    func selectorErrors() throws {
+        let yaml = """
+            apiVersion: projectcalico.org/v3
+            kind: GlobalNetworkPolicy
+            metadata: {name: security.broken}
+            spec:
+              selector: "app == 'web' &&"
+              ingress: [{action: Deny}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: web, namespace: shop, labels: {app: web}}
+            spec: {containers: [{name: c, image: r/c:1}]}
+            """
+        let index = SnapshotIndex(try SnapshotLoader.load(Data(yaml.utf8), path: "calico.yaml"))
+        for type in [NamespaceDefaultDenyIngress.self, CrossSensitivityPaths.self] as [any Evaluator.Type] {
+            let diagnostics = type.diagnostics(for: index, parameters: Parameters())
+            #expect(diagnostics.count == 1)
+            let message = try #require(diagnostics.first).message
+            #expect(message.contains("GlobalNetworkPolicy security.broken") && message.contains("app == 'web' &&"))
+            #expect(diagnostics.first?.location?.file == "calico.yaml")
+        }
+    }
+}

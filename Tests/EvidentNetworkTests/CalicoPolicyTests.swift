@@ -398,6 +398,46 @@ struct CalicoPolicyTests {
         #expect(lines(podLines(a), where: { $0.contains("=> shop/api") }) == ["shop/batch[Pod] => shop/api[Pod] : SCTP 3,TCP 1,UDP 2"])
     }
 
+    @Test("an ingress rule's destination selector narrows which selected endpoints the rule covers")
+    func destinationSelector() throws {
+        let a = try analyze(Self.shop + """
+            apiVersion: projectcalico.org/v3
+            kind: NetworkPolicy
+            metadata: {name: shop-ingress, namespace: shop}
+            spec:
+              selector: all()
+              ingress:
+              - action: Allow
+                protocol: TCP
+                source: {namespaceSelector: env == 'dev'}
+                destination: {selector: app == 'api', ports: [8080]}
+            """)
+        // Both shop pods are isolated; only api admits dev/tool, on TCP 8080; web admits nothing.
+        #expect(lines(podLines(a), where: { $0.contains("=> shop/") }) == ["dev/tool[Pod] => shop/api[Pod] : TCP 8080"])
+    }
+
+    @Test("a policy's serviceAccountSelector narrows the endpoints it applies to")
+    func policyServiceAccountSelector() throws {
+        let a = try analyze(Self.shop + pod("batch", "shop", ["app": "batch"], serviceAccount: "jobs") + """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: jobs, namespace: shop, labels: {team: data}}
+            ---
+            apiVersion: projectcalico.org/v3
+            kind: GlobalNetworkPolicy
+            metadata: {name: data-ingress}
+            spec:
+              selector: all()
+              serviceAccountSelector: team == 'data'
+              ingress: [{action: Allow, source: {selector: app == 'api'}}]
+            """)
+        // Only batch (service account jobs, team=data) is isolated: it admits api alone; web stays open.
+        #expect(lines(podLines(a), where: { $0.contains("=> shop/batch") }) == [
+            "shop/api[Pod] => shop/batch[Pod] : All Connections",
+        ])
+        #expect(lines(podLines(a), where: { $0.contains("=> shop/web") }).count == 3)
+    }
+
     @Test("types default: egress rules only means [Egress]")
     func typesDefault() throws {
         let a = try analyze(Self.shop + """

@@ -99,6 +99,42 @@ struct NetpolAnalyzerConformanceTests {
         #expect(equal * 100 >= cases.count * 95, "only \(equal)/\(cases.count) cases equal")
     }
 
+    @Test("focus-workload golden files (informational: direction and multi-workload focus are not supported)")
+    func focusCases() throws {
+        guard NetpolAnalyzerConformance.available else { return }
+        let folder = NetpolAnalyzerConformance.root.appendingPathComponent("test_outputs/connlist")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+        let suffix = "_connlist_output.txt", marker = "_focus_workload_"
+        var equal = 0, compared = 0, skipped = 0
+        for file in files where file.hasSuffix(suffix) && file.contains(marker) {
+            let stem = String(file.dropLast(suffix.count))
+            guard let range = stem.range(of: marker) else { continue }
+            let name = String(stem[..<range.lowerBound]), focus = String(stem[range.upperBound...])
+            let folderExists = FileManager.default.fileExists(
+                atPath: NetpolAnalyzerConformance.root.appendingPathComponent("tests/\(name)").path)
+            if !folderExists || focus.hasSuffix("_ingress") || focus.hasSuffix("_egress") || focus.contains("_with_")
+                || focus.contains(marker) {
+                skipped += 1
+                continue
+            }
+            let parts = NetpolAnalyzerConformance.load(name)
+            let analysis = NetworkAnalysis(index: SnapshotIndex(Snapshot.merging(parts)), options: .connlist)
+            // The file name writes `ns/name` as `ns_name`: try the whole text as a name, then each split.
+            var candidates = [focus]
+            for i in focus.indices where focus[i] == "_" {
+                candidates.append(String(focus[..<i]) + "/" + String(focus[focus.index(after: i)...]))
+            }
+            guard let target = candidates.first(where: { c in
+                analysis.workloads.contains { "\($0.namespace)/\($0.name)" == c || $0.name == c }
+            }) else { skipped += 1; continue }
+            compared += 1
+            let expected = NetpolAnalyzerConformance.golden(String(stem))
+            if Set(analysis.connlist(focus: target).map(\.description)) == expected { equal += 1 }
+        }
+        print("netpol-analyzer focus cases: \(equal)/\(compared) equal, \(skipped) skipped")
+        #expect(equal == compared)
+    }
+
     @Test("the bad_path cases give a clear error", arguments: [
         "np_bad_path_test_1", "np_bad_path_test_2", "bad_path_namespace_with_same_name",
     ])

@@ -134,7 +134,8 @@ struct InternetReachableWorkloads: Evaluator {
             }
             guard !allowed.connections.isEmpty else { continue }
             findings.append(Finding(
-                on: workload.resource, observed: "exposed by \(ways.joined(separator: ", ")); internet ingress: \(allowed.connections)",
+                on: workload.resource,
+                observed: "exposed by \(ways.joined(separator: ", ")); internet ingress: \(allowed.connections)",
                 expected: "internet-reachable workloads only in namespaces labelled \(written)",
                 pods: workload.podCount,
                 message: """

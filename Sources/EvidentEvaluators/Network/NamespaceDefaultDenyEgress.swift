@@ -4,15 +4,15 @@ import EvidentNetwork
 /// Passes when every namespace with workloads (outside `exempt_namespaces`) is default-deny for egress:
 /// every pod in it is isolated for egress by the reachability engine (a Kubernetes NetworkPolicy whose
 /// effective policyTypes include Egress, or a Calico policy in a tier whose default is Deny, selects it),
-/// and none uses hostNetwork. Fails on
-/// each namespace where some workload can send traffic anywhere.
+/// and none uses hostNetwork. Fails on each namespace where some workload can send traffic anywhere.
 struct NamespaceDefaultDenyEgress: Evaluator {
     static let descriptor = EvaluatorDescriptor(
         id: "namespace-default-deny-egress",
         title: "Namespaces deny egress by default",
         summary: """
             Fails for every namespace with workloads in which some pod is not isolated for egress by a Kubernetes \
-            NetworkPolicy or a Calico policy (a tier whose default is Deny selects it), or uses hostNetwork, so that traffic out of it is not limited to what policies allow.
+            NetworkPolicy or a Calico policy (a tier whose default is Deny selects it), or uses hostNetwork, so \
+            that traffic out of it is not limited to what policies allow.
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
                      NetworkView.internalCIDRsParameter],

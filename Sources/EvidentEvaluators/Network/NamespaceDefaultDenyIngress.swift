@@ -3,15 +3,17 @@ import EvidentNetwork
 
 /// Passes when every namespace with workloads (outside `exempt_namespaces`) is default-deny for ingress:
 /// every pod in it is isolated for ingress by the reachability engine (a Kubernetes NetworkPolicy of
-/// type Ingress, or a Calico policy in a tier whose default is Deny, selects it), and none uses hostNetwork. Fails on each namespace where some workload is left open; a policy that
-/// selects only some pods is not enough.
+/// type Ingress, or a Calico policy in a tier whose default is Deny, selects it), and none uses
+/// hostNetwork. Fails on each namespace where some workload is left open; a policy that selects only some
+/// pods is not enough.
 struct NamespaceDefaultDenyIngress: Evaluator {
     static let descriptor = EvaluatorDescriptor(
         id: "namespace-default-deny-ingress",
         title: "Namespaces deny ingress by default",
         summary: """
             Fails for every namespace with workloads in which some pod is not isolated for ingress by a Kubernetes \
-            NetworkPolicy or a Calico policy (a tier whose default is Deny selects it), or uses hostNetwork, so that traffic into it is not limited to what policies allow.
+            NetworkPolicy or a Calico policy (a tier whose default is Deny selects it), or uses hostNetwork, so \
+            that traffic into it is not limited to what policies allow.
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
                      NetworkView.internalCIDRsParameter],

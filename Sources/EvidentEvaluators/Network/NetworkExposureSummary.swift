@@ -47,37 +47,48 @@ public enum NetworkExposureSummary {
         }
         var reach: [NetworkSummary.NamespaceReach] = []
         var crossPairs: [(source: String, destination: String)] = []
+        var crossTotal = 0
         var connectedPairs = 0
-        for (d, destination) in matrix.namespaces.enumerated() where included.contains(destination) {
-            let sources = matrix.sources[d].map { matrix.namespaces[$0] }.filter { $0 != destination && included.contains($0) }
+        // The most sensitive destinations first, then by name; sources come in name order.
+        let destinations = matrix.namespaces.indices.filter { included.contains(matrix.namespaces[$0]) }
+            .sorted { a, b in
+                let na = matrix.namespaces[a], nb = matrix.namespaces[b]
+                return (-(rank[na] ?? 0), na) < (-(rank[nb] ?? 0), nb)
+            }
+        // Per matrix namespace: included, group and rank as integers (the pairs can number millions).
+        let isIncluded = matrix.namespaces.map { included.contains($0) }
+        let groupOf = matrix.namespaces.map { groupIndex[group[$0] ?? unlabelled] ?? 0 }
+        let rankOf = matrix.namespaces.map { rank[$0] ?? 0 }
+        let levelFlows = Set(flows.levels.compactMap { flow -> [Int]? in
+            guard let a = convention.rank(flow.from), let b = convention.rank(flow.to) else { return nil }
+            return [a, b]
+        })
+        for d in destinations {
+            let destination = matrix.namespaces[d]
+            let sources = matrix.sources[d].filter { $0 != d && isIncluded[$0] }
             connectedPairs += sources.count
             reach.append(NetworkSummary.NamespaceReach(namespace: destination, level: group[destination] ?? unlabelled,
                                                        reachableFrom: sources.count))
-            let to = groupIndex[group[destination] ?? unlabelled] ?? 0
+            let to = groupOf[d], rd = rankOf[d]
+            let nsFlowSources = Set(flows.namespaces.filter { $0.to == destination }.map(\.from))
             for source in sources {
-                cells[groupIndex[group[source] ?? unlabelled] ?? 0][to].connected += 1
-                let (rs, rd) = (rank[source] ?? 0, rank[destination] ?? 0)
-                guard rs < rd else { continue }
-                let levelFlow = CrossSensitivityPaths.Flow(from: convention.levels[rs], to: convention.levels[rd])
-                let nsFlow = CrossSensitivityPaths.Flow(from: source, to: destination)
-                if !flows.levels.contains(levelFlow) && !flows.namespaces.contains(nsFlow) {
-                    crossPairs.append((source, destination))
-                }
+                cells[groupOf[source]][to].connected += 1
+                let rs = rankOf[source]
+                guard rs < rd, !levelFlows.contains([rs, rd]),
+                      nsFlowSources.isEmpty || !nsFlowSources.contains(matrix.namespaces[source]) else { continue }
+                crossTotal += 1
+                if crossPairs.count < rowLimit { crossPairs.append((matrix.namespaces[source], destination)) }
             }
         }
         reach = reach.filter { $0.reachableFrom > 0 }
             .sorted { ($0.reachableFrom, $1.namespace) > ($1.reachableFrom, $0.namespace) }
         let mostReachable = Array(reach.prefix(reachableLimit))
 
-        // Cross-sensitivity paths: the highest destinations first, each with an example and its policies.
-        crossPairs.sort { a, b in
-            let ra = rank[a.destination] ?? 0, rb = rank[b.destination] ?? 0
-            return (-ra, a.destination, a.source) < (-rb, b.destination, b.source)
-        }
+        // Cross-sensitivity paths (the first rows), each with an example and its policies.
         var classesOf: [String: [Int]] = [:]
         for (c, endpoint) in analysis.classes.enumerated() { classesOf[endpoint.namespace, default: []].append(c) }
         func name(_ c: Int) -> String { analysis.workloads[analysis.classWorkload[c]].name }
-        let cross: [NetworkSummary.PathEntry] = crossPairs.prefix(rowLimit).map { pair in
+        let cross: [NetworkSummary.PathEntry] = crossPairs.map { pair in
             var example = ""
             var policies: [String] = []
             search: for b in (classesOf[pair.destination] ?? []).sorted(by: { name($0) < name($1) }) {
@@ -129,7 +140,9 @@ public enum NetworkExposureSummary {
                 gaps.append((rank[ns] ?? 0, ns, NetworkSummary.NamespaceGap(
                     namespace: ns, level: group[ns] ?? unlabelled,
                     directions: Direction.allCases.map(\.rawValue).filter { open[$0] != nil },
-                    openWorkloads: workloads.filter { w in Direction.allCases.contains { !view.isIsolated(workload: w, $0) } }.count,
+                    openWorkloads: workloads.filter { w in
+                        Direction.allCases.contains { !view.isIsolated(workload: w, $0) }
+                    }.count,
                     workloads: workloads.count)))
             }
         }
@@ -141,7 +154,7 @@ public enum NetworkExposureSummary {
             connectedPairs: connectedPairs, groups: groups, matrix: cells, mostReachable: mostReachable,
             internetReachable: top(reachable), internetReachableTotal: reachable.count,
             internetEgress: top(egress), internetEgressTotal: egress.count,
-            crossSensitivity: cross, crossSensitivityTotal: crossPairs.count,
+            crossSensitivity: cross, crossSensitivityTotal: crossTotal,
             withoutDefaultDeny: top(gaps), withoutDefaultDenyTotal: gaps.count)
     }
 

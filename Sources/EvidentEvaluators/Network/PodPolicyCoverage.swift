@@ -121,6 +121,25 @@ struct PodPolicyCoverage: Evaluator {
                   ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: cache, uid: c1, controller: true}]
                 spec: {containers: [{name: redis, image: r/redis:7}]}
                 """, failing: ["Deployment shop/api", "DaemonSet infra/agent", "Pod infra/cache-2"]),
+            .failing("pods of a ReplicaSet that is not in the inputs are reported one by one", """
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: api-7d9-a
+                  namespace: shop
+                  labels: {app: api}
+                  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-7d9, uid: rs1, controller: true}]
+                spec: {containers: [{name: app, image: r/api:1}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: api-7d9-b
+                  namespace: shop
+                  labels: {app: api}
+                  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: api-7d9, uid: rs1, controller: true}]
+                spec: {containers: [{name: app, image: r/api:1}]}
+                """, failing: ["Pod shop/api-7d9-a", "Pod shop/api-7d9-b"]),
             .passing("exempt namespaces are not checked", """
                 apiVersion: v1
                 kind: Pod
@@ -149,6 +168,17 @@ struct PodPolicyCoverage: Evaluator {
             guard !workload.pods.isEmpty else {
                 for c in workload.classes {
                     findings += Self.violations(analysis, class: c).map { Self.finding($0, on: workload, pods: 0) }
+                }
+                continue
+            }
+            if workload.resource.kind == "Pod" {
+                // Pods whose owner is not in the inputs: each stands for itself.
+                for (i, (pod, c)) in workload.pods.enumerated() {
+                    if i > 0 { evaluated += 1 }
+                    findings += Self.violations(analysis, class: c).map {
+                        Finding(on: pod, path: $0.path, observed: $0.observed, expected: $0.expected, pods: 1,
+                                message: $0.message)
+                    }
                 }
                 continue
             }

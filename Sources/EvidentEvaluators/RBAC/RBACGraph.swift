@@ -1,4 +1,5 @@
 import EvidentCore
+import EvidentNetwork
 
 // RBAC resolved once from a snapshot: roles with their effective rules (aggregation included), bindings
 // with their subjects and role, and rule matching as the Kubernetes RBAC authorizer does it.
@@ -345,24 +346,13 @@ struct RBACGraph: Sendable {
     }
 }
 
-/// Kubernetes label selectors (`matchLabels`, `matchExpressions`), as aggregation rules use them.
+/// Kubernetes label selectors (`matchLabels`, `matchExpressions`), as aggregation rules use them: the
+/// network engine's `LabelSelector`, with RBAC's reading of the edge cases.
 enum RBACLabelSelector {
     /// An empty selector matches everything; a missing (null) or malformed one matches nothing.
     static func matches(_ selector: Value, labels: [String: String]) -> Bool {
-        guard selector.map != nil else { return false }
-        for (key, value) in selector["matchLabels"]?.stringMap ?? [:] where labels[key] != value { return false }
-        for expression in selector["matchExpressions"]?.items ?? [] {
-            guard let key = expression["key"]?.string else { return false }
-            let values = expression["values"]?.stringList ?? []
-            switch expression["operator"]?.string {
-            case "In": guard let v = labels[key], values.contains(v) else { return false }
-            case "NotIn": if let v = labels[key], values.contains(v) { return false }
-            case "Exists": if labels[key] == nil { return false }
-            case "DoesNotExist": if labels[key] != nil { return false }
-            default: return false
-            }
-        }
-        return true
+        guard selector.map != nil, let parsed = try? LabelSelector.parse(selector) else { return false }
+        return parsed.matches(labels)
     }
 }
 
