@@ -4,7 +4,7 @@ import EvidentCore
 public enum BuiltinEvaluators {
     public static let all: [any Evaluator.Type] =
         PodSecurityEvaluators.all + WorkloadEvaluators.all + ImageEvaluators.all + RBACEvaluators.all
-        + NodeEvaluators.all + NetworkEvaluators.all + NamespaceEvaluators.all
+        + NodeEvaluators.all + NetworkEvaluators.all + NamespaceEvaluators.all + ScanEvaluators.all
 
     /// A registry of the built-ins, for the engine.
     public static var registry: EvaluatorRegistry { EvaluatorRegistry(all) }

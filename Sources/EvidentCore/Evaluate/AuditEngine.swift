@@ -41,14 +41,17 @@ public struct AuditOptions: Sendable {
     public var toolVersion: String
     /// Optional inputs that were given (e.g. `image-scan`); controls that require others are needs-evidence.
     public var availableInputs: Set<String>
+    /// Image-scan results for the checks that read them. Giving them makes `image-scan` available.
+    public var scans: ScanSet?
 
     public init(now: Date, snapshotTime: Date? = nil, gate: GatePolicy = GatePolicy(), toolVersion: String,
-                availableInputs: Set<String> = []) {
+                availableInputs: Set<String> = [], scans: ScanSet? = nil) {
         self.now = now
         self.snapshotTime = snapshotTime
         self.gate = gate
         self.toolVersion = toolVersion
-        self.availableInputs = availableInputs
+        self.availableInputs = scans == nil ? availableInputs : availableInputs.union(["image-scan"])
+        self.scans = scans
     }
 }
 
@@ -102,7 +105,7 @@ public struct AuditEngine: Sendable {
                 }
             }
         }
-        let results = runJobs(jobs, index: index, now: options.now)
+        let results = runJobs(jobs, index: index, now: options.now, scans: options.scans)
 
         var controls: [ControlResult] = []
         var matchedExceptions: Set<String> = []
@@ -196,14 +199,14 @@ public struct AuditEngine: Sendable {
             gate: options.gate.judge(controls))
     }
 
-    private func runJobs(_ jobs: [Job], index: SnapshotIndex, now: Date) -> [JobResult] {
+    private func runJobs(_ jobs: [Job], index: SnapshotIndex, now: Date, scans: ScanSet?) -> [JobResult] {
         let box = ResultBox(count: jobs.count)
         let registry = self.registry
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             let job = jobs[i]
             let result: JobResult
             if let type = registry[job.evaluator] {
-                result = Self.execute(type, parameters: job.parameters, index: index, now: now)
+                result = Self.execute(type, parameters: job.parameters, index: index, now: now, scans: scans)
             } else {
                 result = .failed("no evaluator '\(job.evaluator)' is registered")
             }
@@ -212,7 +215,8 @@ public struct AuditEngine: Sendable {
         return box.values
     }
 
-    static func execute(_ type: any Evaluator.Type, parameters: Parameters, index: SnapshotIndex, now: Date) -> JobResult {
+    static func execute(_ type: any Evaluator.Type, parameters: Parameters, index: SnapshotIndex, now: Date,
+                        scans: ScanSet? = nil) -> JobResult {
         let descriptor = type.descriptor
         for kind in descriptor.requiredKinds where !index.has(kind: kind) {
             return .outcome(.needsEvidence("the inputs hold no \(kind) objects; every cluster has them, so they were probably not collected (add them to the snapshot)"))
@@ -221,7 +225,8 @@ public struct AuditEngine: Sendable {
             return .outcome(.needsEvidence("parameter '\(p.name)' has no value: set it in the plan (\(p.description))"))
         }
         do {
-            return .outcome(try type.init().evaluate(EvaluationContext(index: index, parameters: parameters, now: now)))
+            return .outcome(try type.init().evaluate(EvaluationContext(index: index, parameters: parameters, now: now,
+                                                                         scans: scans)))
         } catch {
             return .failed(error.message)
         }
