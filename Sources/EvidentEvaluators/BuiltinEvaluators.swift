@@ -5,6 +5,7 @@ public enum BuiltinEvaluators {
     public static let all: [any Evaluator.Type] =
         PodSecurityEvaluators.all + WorkloadEvaluators.all + ImageEvaluators.all + RBACEvaluators.all
         + NodeEvaluators.all + NetworkEvaluators.all + NamespaceEvaluators.all + ScanEvaluators.all
+        + AdmissionEvaluators.all
 
     /// A registry of the built-ins, for the engine.
     public static var registry: EvaluatorRegistry { EvaluatorRegistry(all) }
