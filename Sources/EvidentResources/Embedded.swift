@@ -841,6 +841,7 @@ families:
         checks:
           - {id: scan-coverage, evaluator: image-scan-coverage, objective: sp800-190-4.1.1_obj.1}
           - {id: vulnerabilities, evaluator: image-vulnerabilities, objective: sp800-190-4.1.1_obj.2}
+          - {id: vulnerability-gate-enforced, evaluator: admission-vulnerability-gate, objective: sp800-190-4.1.1_obj.3}
         references: {sp800-53: [ra-5, si-2, cm-7]}
       - id: sp800-190-4.1.2
         title: Image configuration defects
@@ -897,12 +898,15 @@ families:
           keep the list of approved images and registries maintained.
         objectives:
           - {id: sp800-190-4.1.5_obj.1, text: "Every workload image comes from an allowed registry."}
-          - {id: sp800-190-4.1.5_obj.2, text: "Admission control enforces the allow-list and verifies signatures (attested)."}
+          - {id: sp800-190-4.1.5_obj.2, text: "Admission control enforces the allow-list and verifies signatures."}
+          - {id: sp800-190-4.1.5_obj.3, text: "The list of approved images and registries is maintained (attested)."}
         severity: high
         mode: partial
         parameters: [exempt_namespaces, allowed_registries]
         checks:
           - {id: registry-allowed, evaluator: image-registry-allowed, objective: sp800-190-4.1.5_obj.1}
+          - {id: registries-enforced, evaluator: admission-registries-enforced, objective: sp800-190-4.1.5_obj.2}
+          - {id: signatures-enforced, evaluator: admission-signatures-enforced, objective: sp800-190-4.1.5_obj.2}
         references: {sp800-53: [cm-7.5, si-7]}
 
   - id: registry
@@ -936,6 +940,7 @@ families:
         parameters: [exempt_namespaces, require_image_digests, max_image_age_days]
         checks:
           - {id: tag-pinned, evaluator: image-tag-pinned, objective: sp800-190-4.2.2_obj.1}
+          - {id: tags-enforced, evaluator: admission-image-tags-enforced, objective: sp800-190-4.2.2_obj.1}
           - {id: digest-pinned, evaluator: image-digest-pinned, objective: sp800-190-4.2.2_obj.2}
           - {id: image-age, evaluator: image-age, objective: sp800-190-4.2.2_obj.4}
         references: {sp800-53: [cm-2, cm-8]}
@@ -1098,6 +1103,7 @@ families:
         parameters: [exempt_namespaces, pss_version]
         checks:
           - {id: psa-enforce, evaluator: namespace-psa-enforce, objective: sp800-190-4.4.3_obj.1}
+          - {id: pod-security-enforced, evaluator: admission-pod-security-enforced, objective: sp800-190-4.4.3_obj.1}
           - {id: privileged, evaluator: pss-privileged, objective: sp800-190-4.4.3_obj.2}
           - {id: hostNamespaces, evaluator: pss-hostNamespaces, objective: sp800-190-4.4.3_obj.2}
           - {id: hostPorts, evaluator: pss-hostPorts, objective: sp800-190-4.4.3_obj.2}
@@ -1141,6 +1147,7 @@ families:
           - {id: sp800-190-4.4.5_obj.2, text: "Every pod is managed by a controller."}
           - {id: sp800-190-4.4.5_obj.3, text: "No ephemeral debug containers are attached to pods."}
           - {id: sp800-190-4.4.5_obj.4, text: "Container creation is audit-logged (attested)."}
+          - {id: sp800-190-4.4.5_obj.5, text: "Admission admits only images signed by the delivery pipeline."}
         severity: medium
         mode: partial
         parameters: [exempt_namespaces, prod_label, ci_subjects]
@@ -1148,6 +1155,7 @@ families:
           - {id: prod-writers, evaluator: rbac-prod-writers, objective: sp800-190-4.4.5_obj.1}
           - {id: bare-pods, evaluator: bare-pods, objective: sp800-190-4.4.5_obj.2}
           - {id: ephemeral-containers, evaluator: ephemeral-containers, objective: sp800-190-4.4.5_obj.3}
+          - {id: signatures-enforced, evaluator: admission-signatures-enforced, objective: sp800-190-4.4.5_obj.5}
         references: {sp800-53: [cm-3, au-2, ac-3]}
 
   - id: host
