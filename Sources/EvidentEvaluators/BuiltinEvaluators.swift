@@ -8,5 +8,6 @@ public enum BuiltinEvaluators {
         + AdmissionEvaluators.all
 
     /// A registry of the built-ins, for the engine.
-    public static var registry: EvaluatorRegistry { EvaluatorRegistry(all) }
+    /// The `plugin` evaluator is registered too (it has no examples: its tests run the example plugin).
+    public static var registry: EvaluatorRegistry { EvaluatorRegistry(all + [PluginEvaluator.self]) }
 }

@@ -133,7 +133,8 @@ struct AuditCommand: ParsableCommand {
         let index = SnapshotIndex(snapshot)
         let options = AuditOptions(now: clock, snapshotTime: taken,
                                    gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
-                                   toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans))
+                                   toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans),
+                                   pluginRunner: PluginProcess.runner)
         let result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
                                                          inputs: inputs, options: options)
 
