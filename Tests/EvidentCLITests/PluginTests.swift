@@ -101,6 +101,32 @@ struct PluginTests {
         #expect(markdown.contains("hang.sh timed out"))
     }
 
+    @Test func aPlanCanNameAPluginRelativeToItself() throws {
+        let dir = try CLI.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+        try script("plugins/clean.sh", "#!/bin/sh\ncat > /dev/null\necho '{\"protocolVersion\": 1, \"findings\": []}'\n", in: dir)
+        let base = try String(contentsOf: CLI.fixtures.appendingPathComponent("compliant-plan.yaml"), encoding: .utf8)
+        try CLI.write(base + """
+            customControls:
+              - id: org
+                title: Organisation
+                controls:
+                  - id: org-plugin-1
+                    title: Checked by a plugin
+                    statement: The plugin finds nothing wrong.
+                    severity: low
+                    mode: automated
+                    checks:
+                      - {id: run, evaluator: plugin, with: {path: plugins/clean.sh}}
+
+            """, to: dir.appendingPathComponent("plan.yaml"))
+        let out = dir.appendingPathComponent("out")
+        let r = try CLI.run(["audit", CLI.fixtures.appendingPathComponent("compliant-snapshot.yaml").path,
+                             "--plan", dir.appendingPathComponent("plan.yaml").path, "--now", now, "--format", "json",
+                             "--output", out.path])
+        #expect(try controls(out)["org-plugin-1"]?["status"] as? String == "satisfied", "\(r.stdout)\(r.stderr)")
+    }
+
     @Test func aPluginCheckWithoutAPathIsAPlanError() throws {
         let dir = try CLI.temporaryDirectory()
         try CLI.write("""
