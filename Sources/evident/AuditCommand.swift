@@ -135,8 +135,11 @@ struct AuditCommand: ParsableCommand {
                                    gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
                                    toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans),
                                    pluginRunner: PluginProcess.runner)
-        let result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
+        var result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
                                                          inputs: inputs, options: options)
+        if !scans.isEmpty {
+            result.diagnostics = (result.diagnostics + ScanDiagnostics.unmatched(ScanSet(scans), in: index)).sorted()
+        }
 
         // Render and write.
         progress.update("writing reports")

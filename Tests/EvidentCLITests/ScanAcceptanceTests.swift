@@ -89,6 +89,9 @@ struct ScanAcceptanceTests {
         let c = control(json, "sp800-190-4.1.1")
         #expect(c?["status"] as? String == "not-satisfied")
         #expect(messages(c).contains { $0.contains("no scan report covers registry.example.com/shop/web:1.4.2") })
+        let diagnostics = (json["diagnostics"] as? [Any] ?? []).compactMap { ($0 as? [String: Any])?["message"] as? String }
+        #expect(diagnostics.contains { $0.contains("report for registry.example.com/shop/worker:2.0.1 matches no container") },
+                "\(diagnostics)")
     }
 
     @Test func aMalformedReportStopsTheRun() throws {

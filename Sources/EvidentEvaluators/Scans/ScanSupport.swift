@@ -154,3 +154,25 @@ enum ScanExamples {
             """
     }
 }
+
+/// Input hygiene for `--scan`: reports that match no container of the snapshot (a typo in the image name,
+/// a scan of an image that no longer runs) are worth a warning, since they prove nothing.
+public enum ScanDiagnostics {
+    public static func unmatched(_ scans: ScanSet, in index: SnapshotIndex) -> [Diagnostic] {
+        var matched = Set<Int>()
+        let templates = index.podTemplates + index.podTemplates.flatMap { $0.pods.map(PodTemplate.ofPod) }
+        for template in templates {
+            let pod = PodSpecContext(template: template, index: index)
+            for container in pod.containers where !container.image.isEmpty {
+                for (i, scan) in scans.scans.enumerated() where !matched.contains(i) {
+                    if !ImageScans.scans(for: container, in: pod, from: ScanSet([scan])).isEmpty { matched.insert(i) }
+                }
+            }
+            if matched.count == scans.scans.count { break }
+        }
+        return scans.scans.enumerated().filter { !matched.contains($0.offset) }.map { _, scan in
+            Diagnostic(.warning, "the \(scan.scanner.rawValue) report for \(scan.image) matches no container in the snapshot "
+                       + "(by digest, name or tag)", at: scan.source)
+        }
+    }
+}
