@@ -59,6 +59,14 @@ struct ScanLoaderTests {
         #expect(npm.fixedVersion == nil && !npm.isFixable && npm.packageClass == .application && npm.severity == .high)
     }
 
+    @Test func grypeSourceSchemesAreDropped() throws {
+        let scan = try ScanLoader.load(Data("""
+            {"matches": [], "source": {"type": "image", "target": {"userInput": "registry:registry.example.com/x:1"}},
+             "descriptor": {"name": "grype", "timestamp": "2026-11-25T22:05:41.113245+01:00"}}
+            """.utf8), path: "g.json")
+        #expect(scan.image == "registry.example.com/x:1")
+    }
+
     @Test func malformedReportsAreLocated() {
         let syntax = loadError("{\n  \"SchemaVersion\": 2,\n  \"Results\": [\n}")
         #expect(syntax?.location.line == 4)

@@ -119,8 +119,13 @@ public enum ScanLoader {
                           hint: "scan the image with `grype IMAGE -o json`")
         }
         guard let target = try f.map(source, "target", path: "source.target"),
-              let image = try f.string(target, "userInput", path: "source.target.userInput"), !image.isEmpty else {
+              let userInput = try f.string(target, "userInput", path: "source.target.userInput"), !userInput.isEmpty else {
             throw f.error("source.target.userInput is missing: the report does not say which image it scanned")
+        }
+        // Grype keeps the source scheme the user typed (`docker:nginx:1.27`, `registry:...`).
+        var image = userInput
+        for scheme in ["docker:", "podman:", "registry:", "containerd:"] where image.hasPrefix(scheme) {
+            image = String(image.dropFirst(scheme.count))
         }
         var digests: [String] = []
         for d in try f.strings(target, "source.target.repoDigests", key: "repoDigests") {
