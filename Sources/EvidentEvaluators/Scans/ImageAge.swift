@@ -25,11 +25,12 @@ struct ImageAge: Evaluator {
         ])
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        guard let scans = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        guard let set = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        let scans = ImageScans.Lookup(set)
         let maxAge = context.parameters.int("max_image_age_days") ?? 90
         return try PodSpecDriver.run(context) { pod in
             pod.containers.compactMap { container -> Violation? in
-                guard !container.image.isEmpty, let scan = ImageScans.scan(for: container, in: pod, from: scans),
+                guard !container.image.isEmpty, let scan = scans.scan(for: container, in: pod),
                       let created = scan.imageCreated, created.timeIntervalSince1970 > 86_400 else { return nil }
                 let age = ImageScans.days(from: created, to: context.now)
                 guard age > maxAge else { return nil }

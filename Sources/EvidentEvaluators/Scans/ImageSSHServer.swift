@@ -25,12 +25,13 @@ struct ImageSSHServer: Evaluator {
     static let serverPackages: Set<String> = ["openssh-server", "openssh", "dropbear", "dropbear-bin", "tinysshd"]
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        guard let scans = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        guard let set = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        let scans = ImageScans.Lookup(set)
         var inventoried = false
         let outcome = try PodSpecDriver.run(context) { pod in
             var out: [Violation] = []
             for container in pod.containers where !container.image.isEmpty {
-                guard let scan = ImageScans.scan(for: container, in: pod, from: scans) else { continue }
+                guard let scan = scans.scan(for: container, in: pod) else { continue }
                 if scan.packages != nil { inventoried = true }
                 let found = scan.installedPackageNames.intersection(Self.serverPackages).sorted()
                 guard !found.isEmpty else { continue }

@@ -49,13 +49,14 @@ struct ImageScanCoverage: Evaluator {
         ])
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        guard let scans = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        guard let set = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        let scans = ImageScans.Lookup(set)
         let maxAge = context.parameters.int("max_scan_age_days") ?? 7
         return try PodSpecDriver.run(context) { pod in
             pod.containers.compactMap { container -> Violation? in
                 guard !container.image.isEmpty else { return nil }
                 let path = container.path + ".image"
-                guard let scan = ImageScans.scan(for: container, in: pod, from: scans) else {
+                guard let scan = scans.scan(for: container, in: pod) else {
                     return Violation(path: path, observed: "no scan", expected: "a scan at most \(maxAge) days old",
                                      message: "no scan report covers \(container.image) (container \(container.name))",
                                      image: container.image)

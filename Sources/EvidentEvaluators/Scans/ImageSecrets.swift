@@ -22,11 +22,12 @@ struct ImageSecrets: Evaluator {
         ])
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        guard let scans = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        guard let set = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        let scans = ImageScans.Lookup(set)
         return try PodSpecDriver.run(context) { pod in
             var out: [Violation] = []
             for container in pod.containers where !container.image.isEmpty {
-                guard let scan = ImageScans.scan(for: container, in: pod, from: scans) else { continue }
+                guard let scan = scans.scan(for: container, in: pod) else { continue }
                 for s in scan.secrets {
                     let place = s.file + (s.line.map { ":\($0)" } ?? "")
                     out.append(Violation(

@@ -37,11 +37,12 @@ struct ImageUserNotRoot: Evaluator {
     }
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        guard let scans = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        guard let set = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        let scans = ImageScans.Lookup(set)
         return try PodSpecDriver.run(context) { pod in
             pod.containers.compactMap { container -> Violation? in
                 guard !container.image.isEmpty, !pod.isWindows,
-                      let scan = ImageScans.scan(for: container, in: pod, from: scans), let user = scan.user,
+                      let scan = scans.scan(for: container, in: pod), let user = scan.user,
                       Self.isRoot(user) else { return nil }
                 if let uid = pod.effective("runAsUser", of: container)?.int, uid != 0 { return nil }
                 if pod.effective("runAsNonRoot", of: container)?.bool == true { return nil }

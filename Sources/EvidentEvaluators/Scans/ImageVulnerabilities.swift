@@ -95,14 +95,15 @@ struct ImageVulnerabilities: Evaluator {
     }
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        guard let scans = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        guard let set = context.scans else { return .needsEvidence(ImageScans.noScans) }
+        let scans = ImageScans.Lookup(set)
         let threshold = try Self.threshold(context.parameters)
         let onlyFixable = context.parameters.bool("vulnerability_only_fixable") ?? false
         let wanted = try Self.packageClass(context.parameters)
         return try PodSpecDriver.run(context) { pod in
             var out: [Violation] = []
             for container in pod.containers where !container.image.isEmpty {
-                guard let scan = ImageScans.scan(for: container, in: pod, from: scans) else { continue }
+                guard let scan = scans.scan(for: container, in: pod) else { continue }
                 var seen: Set<String> = []
                 let hits = scan.vulnerabilities.filter { v in
                     v.severity >= threshold && (!onlyFixable || v.isFixable) && (wanted == nil || v.packageClass == wanted)

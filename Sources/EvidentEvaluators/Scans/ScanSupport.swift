@@ -12,17 +12,42 @@ enum ImageScans {
 
     /// The scans that cover `container`, newest first.
     static func scans(for container: ContainerRef, in pod: PodSpecContext, from set: ScanSet) -> [ImageScan] {
-        let digests = self.digests(of: container, in: pod)
-        var found = set.scans.filter { scan in scan.digests.contains { digests.contains($0) } }
-        if found.isEmpty, let key = nameKey(container.image) {
-            found = set.scans.filter { scan in ([scan.image] + scan.tags).contains { nameKey($0) == key } }
-        }
-        return found.sorted { ($0.scannedAt ?? .distantPast) > ($1.scannedAt ?? .distantPast) }
+        Lookup(set).scans(for: container, in: pod)
     }
 
     /// The newest scan that covers `container`.
     static func scan(for container: ContainerRef, in pod: PodSpecContext, from set: ScanSet) -> ImageScan? {
         scans(for: container, in: pod, from: set).first
+    }
+
+    /// Scans indexed by digest and by normalised name, built once per check.
+    struct Lookup: Sendable {
+        private var byDigest: [String: [Int]] = [:]
+        private var byName: [String: [Int]] = [:]
+        private let scans: [ImageScan]
+
+        init(_ set: ScanSet) {
+            scans = set.scans
+            for (i, scan) in set.scans.enumerated() {
+                for d in Set(scan.digests) { byDigest[d, default: []].append(i) }
+                for key in Set(([scan.image] + scan.tags).compactMap(ImageScans.nameKey)) { byName[key, default: []].append(i) }
+            }
+        }
+
+        /// Positions in the scan set of the scans covering `container`, newest first (ties in input order).
+        func indices(for container: ContainerRef, in pod: PodSpecContext) -> [Int] {
+            var found = Set<Int>()
+            for d in ImageScans.digests(of: container, in: pod) { found.formUnion(byDigest[d] ?? []) }
+            if found.isEmpty, let key = ImageScans.nameKey(container.image) { found.formUnion(byName[key] ?? []) }
+            let time = { (i: Int) in scans[i].scannedAt ?? .distantPast }
+            return found.sorted { (time($1), $0) < (time($0), $1) }
+        }
+
+        func scans(for container: ContainerRef, in pod: PodSpecContext) -> [ImageScan] {
+            indices(for: container, in: pod).map { scans[$0] }
+        }
+
+        func scan(for container: ContainerRef, in pod: PodSpecContext) -> ImageScan? { scans(for: container, in: pod).first }
     }
 
     /// Digests that identify what the container runs: its reference's digest and the kubelet's imageIDs.
@@ -160,13 +185,12 @@ enum ScanExamples {
 public enum ScanDiagnostics {
     public static func unmatched(_ scans: ScanSet, in index: SnapshotIndex) -> [Diagnostic] {
         var matched = Set<Int>()
+        let lookup = ImageScans.Lookup(scans)
         let templates = index.podTemplates + index.podTemplates.flatMap { $0.pods.map(PodTemplate.ofPod) }
         for template in templates {
             let pod = PodSpecContext(template: template, index: index)
             for container in pod.containers where !container.image.isEmpty {
-                for (i, scan) in scans.scans.enumerated() where !matched.contains(i) {
-                    if !ImageScans.scans(for: container, in: pod, from: ScanSet([scan])).isEmpty { matched.insert(i) }
-                }
+                matched.formUnion(lookup.indices(for: container, in: pod))
             }
             if matched.count == scans.scans.count { break }
         }
