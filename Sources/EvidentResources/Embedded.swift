@@ -813,6 +813,22 @@ parameters:
     type: string
     default: latest
     description: Pod Security Standards version for the runtime configuration checks (latest, or e.g. v1.29).
+  - id: vulnerability_severity_threshold
+    type: string
+    default: high
+    description: "The lowest vulnerability severity that fails a running image (image-scan results): low, medium, high, critical."
+  - id: vulnerability_only_fixable
+    type: bool
+    default: false
+    description: When true, only vulnerabilities with a fixed version count.
+  - id: max_scan_age_days
+    type: int
+    default: 7
+    description: How many days old the newest scan of a running image may be.
+  - id: max_image_age_days
+    type: int
+    default: 90
+    description: How many days old (from the image config's creation date) a running image may be.
 
 families:
   - id: image
@@ -831,6 +847,11 @@ families:
         severity: critical
         mode: partial
         requires: [image-scan]                  # needs-evidence until image-scan results are read
+        parameters: [exempt_namespaces, vulnerability_severity_threshold, vulnerability_only_fixable, max_scan_age_days]
+        checks:
+          - {id: scan-coverage, evaluator: image-scan-coverage, objective: sp800-190-4.1.1_obj.1}
+          - {id: vulnerabilities, evaluator: image-vulnerabilities, objective: sp800-190-4.1.1_obj.2}
+          - {id: vulnerability-gate-enforced, evaluator: admission-vulnerability-gate, objective: sp800-190-4.1.1_obj.3}
         references: {sp800-53: [ra-5, si-2, cm-7]}
       - id: sp800-190-4.1.2
         title: Image configuration defects
@@ -846,7 +867,9 @@ families:
         parameters: [exempt_namespaces]
         checks:
           - {id: run-as-non-root, evaluator: run-as-non-root, objective: sp800-190-4.1.2_obj.1}
+          - {id: image-user, evaluator: image-user-not-root, objective: sp800-190-4.1.2_obj.1}
           - {id: ssh-port, evaluator: ssh-port, objective: sp800-190-4.1.2_obj.2}
+          - {id: ssh-server-package, evaluator: image-ssh-server, objective: sp800-190-4.1.2_obj.2}
         references: {sp800-53: [cm-6, cm-7]}
       - id: sp800-190-4.1.3
         title: Embedded malware
@@ -868,6 +891,7 @@ families:
           - {id: sp800-190-4.1.4_obj.2, text: "ConfigMaps hold no secret-looking keys or private keys."}
           - {id: sp800-190-4.1.4_obj.3, text: "Broad groups and default service accounts cannot read Secrets."}
           - {id: sp800-190-4.1.4_obj.4, text: "Secrets are encrypted at rest in etcd or through a KMS (attested)."}
+          - {id: sp800-190-4.1.4_obj.5, text: "Image scans find no secrets embedded in running images."}
         severity: critical
         mode: partial
         parameters: [exempt_namespaces, secret_name_pattern]
@@ -875,6 +899,7 @@ families:
           - {id: secret-env-values, evaluator: secret-env-values, objective: sp800-190-4.1.4_obj.1}
           - {id: configmap-secrets, evaluator: configmap-secrets, objective: sp800-190-4.1.4_obj.2}
           - {id: secret-readers, evaluator: rbac-secret-readers, objective: sp800-190-4.1.4_obj.3}
+          - {id: image-secrets, evaluator: image-secrets, objective: sp800-190-4.1.4_obj.5}
         references: {sp800-53: [ia-5, sc-28]}
       - id: sp800-190-4.1.5
         title: Use of untrusted images
@@ -883,12 +908,15 @@ families:
           keep the list of approved images and registries maintained.
         objectives:
           - {id: sp800-190-4.1.5_obj.1, text: "Every workload image comes from an allowed registry."}
-          - {id: sp800-190-4.1.5_obj.2, text: "Admission control enforces the allow-list and verifies signatures (attested)."}
+          - {id: sp800-190-4.1.5_obj.2, text: "Admission control enforces the allow-list and verifies signatures."}
+          - {id: sp800-190-4.1.5_obj.3, text: "The list of approved images and registries is maintained (attested)."}
         severity: high
         mode: partial
         parameters: [exempt_namespaces, allowed_registries]
         checks:
           - {id: registry-allowed, evaluator: image-registry-allowed, objective: sp800-190-4.1.5_obj.1}
+          - {id: registries-enforced, evaluator: admission-registries-enforced, objective: sp800-190-4.1.5_obj.2}
+          - {id: signatures-enforced, evaluator: admission-signatures-enforced, objective: sp800-190-4.1.5_obj.2}
         references: {sp800-53: [cm-7.5, si-7]}
 
   - id: registry
@@ -916,12 +944,15 @@ families:
           - {id: sp800-190-4.2.2_obj.1, text: "Every image names an explicit tag other than latest."}
           - {id: sp800-190-4.2.2_obj.2, text: "Images are pinned by digest where the plan requires it."}
           - {id: sp800-190-4.2.2_obj.3, text: "Registries are pruned of stale images (attested)."}
+          - {id: sp800-190-4.2.2_obj.4, text: "Running images were built within the plan's maximum image age."}
         severity: medium
         mode: partial
-        parameters: [exempt_namespaces, require_image_digests]
+        parameters: [exempt_namespaces, require_image_digests, max_image_age_days]
         checks:
           - {id: tag-pinned, evaluator: image-tag-pinned, objective: sp800-190-4.2.2_obj.1}
+          - {id: tags-enforced, evaluator: admission-image-tags-enforced, objective: sp800-190-4.2.2_obj.1}
           - {id: digest-pinned, evaluator: image-digest-pinned, objective: sp800-190-4.2.2_obj.2}
+          - {id: image-age, evaluator: image-age, objective: sp800-190-4.2.2_obj.4}
         references: {sp800-53: [cm-2, cm-8]}
       - id: sp800-190-4.2.3
         title: Insufficient authentication and authorization restrictions
@@ -1088,6 +1119,7 @@ families:
         parameters: [exempt_namespaces, pss_version]
         checks:
           - {id: psa-enforce, evaluator: namespace-psa-enforce, objective: sp800-190-4.4.3_obj.1}
+          - {id: pod-security-enforced, evaluator: admission-pod-security-enforced, objective: sp800-190-4.4.3_obj.1}
           - {id: privileged, evaluator: pss-privileged, objective: sp800-190-4.4.3_obj.2}
           - {id: hostNamespaces, evaluator: pss-hostNamespaces, objective: sp800-190-4.4.3_obj.2}
           - {id: hostPorts, evaluator: pss-hostPorts, objective: sp800-190-4.4.3_obj.2}
@@ -1110,12 +1142,15 @@ families:
           - {id: sp800-190-4.4.4_obj.1, text: "Containers run with a read-only root filesystem."}
           - {id: sp800-190-4.4.4_obj.2, text: "A runtime security sensor runs ready on every schedulable Linux node."}
           - {id: sp800-190-4.4.4_obj.3, text: "Runtime alerts are reviewed and acted on (attested)."}
+          - {id: sp800-190-4.4.4_obj.4, text: "Running applications carry no known vulnerability at or above the accepted severity."}
         severity: medium
         mode: partial
-        parameters: [exempt_namespaces, runtime_sensor_patterns]
+        parameters: [exempt_namespaces, runtime_sensor_patterns, vulnerability_severity_threshold, vulnerability_only_fixable]
         checks:
           - {id: read-only-root, evaluator: read-only-root-filesystem, objective: sp800-190-4.4.4_obj.1}
           - {id: runtime-sensor, evaluator: runtime-sensor-daemonset, objective: sp800-190-4.4.4_obj.2}
+          - {id: app-vulnerabilities, evaluator: image-vulnerabilities, objective: sp800-190-4.4.4_obj.4,
+             with: {vulnerability_class: application}}
         references: {sp800-53: [si-4, si-7]}
       - id: sp800-190-4.4.5
         title: Rogue containers
@@ -1128,6 +1163,7 @@ families:
           - {id: sp800-190-4.4.5_obj.2, text: "Every pod is managed by a controller."}
           - {id: sp800-190-4.4.5_obj.3, text: "No ephemeral debug containers are attached to pods."}
           - {id: sp800-190-4.4.5_obj.4, text: "Container creation is audit-logged (attested)."}
+          - {id: sp800-190-4.4.5_obj.5, text: "Admission admits only images signed by the delivery pipeline."}
         severity: medium
         mode: partial
         parameters: [exempt_namespaces, prod_label, ci_subjects]
@@ -1135,6 +1171,7 @@ families:
           - {id: prod-writers, evaluator: rbac-prod-writers, objective: sp800-190-4.4.5_obj.1}
           - {id: bare-pods, evaluator: bare-pods, objective: sp800-190-4.4.5_obj.2}
           - {id: ephemeral-containers, evaluator: ephemeral-containers, objective: sp800-190-4.4.5_obj.3}
+          - {id: signatures-enforced, evaluator: admission-signatures-enforced, objective: sp800-190-4.4.5_obj.5}
         references: {sp800-53: [cm-3, au-2, ac-3]}
 
   - id: host

@@ -45,7 +45,7 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var scope: ScopeOptions
 
-    @Option(name: .long, help: ArgumentHelp("Image-scan results (Trivy or Grype JSON); recorded, evaluated in a later release.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Image-scan results (Trivy or Grype JSON); repeatable.", valueName: "file"))
     var scan: [String] = []
 
     @Flag(name: .long, help: "Audit the built-in example snapshot with the built-in example plan.")
@@ -113,13 +113,17 @@ struct AuditCommand: ParsableCommand {
         // Load.
         progress.update("loading catalogs and plan")
         let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, example: example, registry: registry)
-        var (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, progress: progress)
+        let (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, progress: progress)
         var inputs = snapshotInputs + scope.inputs
+        var scans: [ImageScan] = []
         for path in scan {
             let data = try Inputs.read(path)
             inputs.append(InputFile(path: path, role: .scan, sha256: Digest.sha256(data), bytes: data.count))
-            snapshot.diagnostics.append(Diagnostic(.warning, "image-scan results are recorded but not evaluated by this release",
-                                                   at: SourceLocation(file: path, line: 1)))
+            do {
+                scans.append(try ScanLoader.load(data, path: path))
+            } catch {
+                throw CLIError.load(error)
+            }
         }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
@@ -129,9 +133,13 @@ struct AuditCommand: ParsableCommand {
         let index = SnapshotIndex(snapshot)
         let options = AuditOptions(now: clock, snapshotTime: taken,
                                    gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
-                                   toolVersion: Evident.version)
+                                   toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans),
+                                   pluginRunner: PluginProcess.runner)
         var result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
                                                          inputs: inputs, options: options)
+        if !scans.isEmpty {
+            result.diagnostics = (result.diagnostics + ScanDiagnostics.unmatched(ScanSet(scans), in: index)).sorted()
+        }
 
         // Network exposure for the reports, from the analysis the network checks built (shared on the index).
         progress.update("summarising network exposure")

@@ -32,8 +32,19 @@ enum ExampleRunner {
             return nil
         }
         if reversed { snapshot.resources.reverse() }
+        var scans: ScanSet?
+        if let reports = example.scans {
+            do {
+                scans = ScanSet(try reports.enumerated().map { i, text throws(LoadError) in
+                    try ScanLoader.load(Data(text.utf8), path: "scan\(i).json")
+                })
+            } catch {
+                Issue.record("example scan report does not load: \(error)", sourceLocation: at)
+                return nil
+            }
+        }
         let context = EvaluationContext(index: SnapshotIndex(snapshot), parameters: Parameters(example.parameters),
-                                        now: Date(timeIntervalSince1970: 1_790_000_000))
+                                        now: Date(timeIntervalSince1970: 1_790_000_000), scans: scans)
         do {
             return try type.init().evaluate(context)
         } catch {

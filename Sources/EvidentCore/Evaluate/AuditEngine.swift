@@ -41,14 +41,20 @@ public struct AuditOptions: Sendable {
     public var toolVersion: String
     /// Optional inputs that were given (e.g. `image-scan`); controls that require others are needs-evidence.
     public var availableInputs: Set<String>
+    /// Image-scan results for the checks that read them. Giving them makes `image-scan` available.
+    public var scans: ScanSet?
+    /// Runs `plugin` checks (the command line provides it); without it they end in `error`.
+    public var pluginRunner: PluginRunner?
 
     public init(now: Date, snapshotTime: Date? = nil, gate: GatePolicy = GatePolicy(), toolVersion: String,
-                availableInputs: Set<String> = []) {
+                availableInputs: Set<String> = [], scans: ScanSet? = nil, pluginRunner: PluginRunner? = nil) {
+        self.pluginRunner = pluginRunner
         self.now = now
         self.snapshotTime = snapshotTime
         self.gate = gate
         self.toolVersion = toolVersion
-        self.availableInputs = availableInputs
+        self.availableInputs = scans == nil ? availableInputs : availableInputs.union(["image-scan"])
+        self.scans = scans
     }
 }
 
@@ -63,6 +69,13 @@ public struct AuditEngine: Sendable {
     struct Job: Hashable {
         let evaluator: String
         let parameters: Parameters
+        /// For plugin checks, which are asked about one control at a time.
+        var plugin: PluginTarget?
+    }
+
+    struct PluginTarget: Hashable {
+        let control: Control
+        let check: CheckDefinition
     }
 
     enum JobResult: Sendable {
@@ -92,7 +105,9 @@ public struct AuditEngine: Sendable {
             let base = baseParameters(of: catalog)
             for control in catalog.controls where excluded[control.id] == nil {
                 for check in control.checks {
-                    let job = Job(evaluator: check.evaluator, parameters: Parameters(base.merging(check.arguments) { $1 }))
+                    let plugin = check.evaluator == PluginEvaluator.id ? PluginTarget(control: control, check: check) : nil
+                    let job = Job(evaluator: check.evaluator, parameters: Parameters(base.merging(check.arguments) { $1 }),
+                                  plugin: plugin)
                     let index = jobIndex[job] ?? jobs.count
                     if index == jobs.count {
                         jobIndex[job] = index
@@ -102,7 +117,7 @@ public struct AuditEngine: Sendable {
                 }
             }
         }
-        let results = runJobs(jobs, index: index, now: options.now)
+        let (results, jobDiagnostics) = runJobs(jobs, index: index, options: options)
 
         var controls: [ControlResult] = []
         var matchedExceptions: Set<String> = []
@@ -174,7 +189,7 @@ public struct AuditEngine: Sendable {
         hygiene.expiredAttestations = plan.attestations.filter { $0.expires?.hasPassed(at: options.now) ?? false }
         hygiene.exclusions = plan.catalogs.flatMap { s in s.exclusions.map { (catalog: s.reference, exclusion: $0) } }
 
-        var diagnostics = index.snapshot.diagnostics
+        var diagnostics = index.snapshot.diagnostics + jobDiagnostics
         var noticed: Set<Diagnostic> = []
         for job in jobs {
             for d in registry[job.evaluator]?.diagnostics(for: index, parameters: job.parameters) ?? [] where noticed.insert(d).inserted {
@@ -196,23 +211,58 @@ public struct AuditEngine: Sendable {
             gate: options.gate.judge(controls))
     }
 
-    private func runJobs(_ jobs: [Job], index: SnapshotIndex, now: Date) -> [JobResult] {
+    private func runJobs(_ jobs: [Job], index: SnapshotIndex, options: AuditOptions) -> ([JobResult], [Diagnostic]) {
         let box = ResultBox(count: jobs.count)
         let registry = self.registry
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             let job = jobs[i]
+            if let plugin = job.plugin {
+                let (result, diagnostics) = Self.runPlugin(plugin, parameters: job.parameters, index: index,
+                                                           runner: options.pluginRunner)
+                box.set(i, result, diagnostics)
+                return
+            }
             let result: JobResult
             if let type = registry[job.evaluator] {
-                result = Self.execute(type, parameters: job.parameters, index: index, now: now)
+                result = Self.execute(type, parameters: job.parameters, index: index, now: options.now, scans: options.scans)
             } else {
                 result = .failed("no evaluator '\(job.evaluator)' is registered")
             }
-            box.set(i, result)
+            box.set(i, result, [])
         }
-        return box.values
+        return (box.values, box.diagnostics)
     }
 
-    static func execute(_ type: any Evaluator.Type, parameters: Parameters, index: SnapshotIndex, now: Date) -> JobResult {
+    /// Runs one plugin check: builds the request, has the runner run the executable, reads the answer.
+    /// Every failure names the plugin and becomes `error`; its stderr becomes a diagnostic.
+    static func runPlugin(_ target: PluginTarget, parameters: Parameters, index: SnapshotIndex,
+                          runner: PluginRunner?) -> (JobResult, [Diagnostic]) {
+        guard let path = parameters.string("path") else { return (.failed("the plugin check names no path"), []) }
+        let name = "plugin \(path)"
+        guard let runner else { return (.failed("\(name) cannot run here (no plugin runner)"), []) }
+        let matched = PluginProtocol.matched(index, parameters: parameters)
+        let request = PluginProtocol.request(control: target.control, check: target.check, parameters: parameters,
+                                             resources: matched)
+        let timeout = parameters.int("timeout") ?? PluginEvaluator.defaultTimeout
+        let run = runner(PluginInvocation(path: path, timeoutSeconds: timeout, request: request))
+        var diagnostics: [Diagnostic] = []
+        let stderr = String(decoding: run.stderr.prefix(4_000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let location = target.check.source
+        if !stderr.isEmpty {
+            diagnostics.append(Diagnostic(.warning, "\(name) (\(target.control.id)/\(target.check.id)) wrote to stderr: \(stderr)",
+                                          at: location))
+        }
+        if let launch = run.launchError { return (.failed("\(name) could not start: \(launch)"), diagnostics) }
+        if run.timedOut { return (.failed("\(name) timed out after \(timeout) s and was stopped"), diagnostics) }
+        if run.exitStatus != 0 { return (.failed("\(name) failed with exit status \(run.exitStatus)"), diagnostics) }
+        switch PluginProtocol.outcome(run.stdout, matched: matched) {
+        case .success(let outcome): return (.outcome(outcome), diagnostics)
+        case .failure(let error): return (.failed("\(name) gave an invalid answer: \(error.message)"), diagnostics)
+        }
+    }
+
+    static func execute(_ type: any Evaluator.Type, parameters: Parameters, index: SnapshotIndex, now: Date,
+                        scans: ScanSet? = nil) -> JobResult {
         let descriptor = type.descriptor
         for kind in descriptor.requiredKinds where !index.has(kind: kind) {
             return .outcome(.needsEvidence("the inputs hold no \(kind) objects; every cluster has them, so they were probably not collected (add them to the snapshot)"))
@@ -221,7 +271,8 @@ public struct AuditEngine: Sendable {
             return .outcome(.needsEvidence("parameter '\(p.name)' has no value: set it in the plan (\(p.description))"))
         }
         do {
-            return .outcome(try type.init().evaluate(EvaluationContext(index: index, parameters: parameters, now: now)))
+            return .outcome(try type.init().evaluate(EvaluationContext(index: index, parameters: parameters, now: now,
+                                                                         scans: scans)))
         } catch {
             return .failed(error.message)
         }
@@ -342,14 +393,26 @@ public struct AuditEngine: Sendable {
 /// Results written from concurrent workers, each to its own slot.
 private final class ResultBox: @unchecked Sendable {
     private var storage: [AuditEngine.JobResult]
+    private var notes: [[Diagnostic]]
     private let lock = NSLock()
 
-    init(count: Int) { storage = Array(repeating: .failed("not run"), count: count) }
+    init(count: Int) {
+        storage = Array(repeating: .failed("not run"), count: count)
+        notes = Array(repeating: [], count: count)
+    }
 
-    func set(_ i: Int, _ value: AuditEngine.JobResult) {
+    func set(_ i: Int, _ value: AuditEngine.JobResult, _ diagnostics: [Diagnostic]) {
         lock.lock()
         storage[i] = value
+        notes[i] = diagnostics
         lock.unlock()
+    }
+
+    /// Diagnostics of every job, in job order.
+    var diagnostics: [Diagnostic] {
+        lock.lock()
+        defer { lock.unlock() }
+        return notes.flatMap { $0 }
     }
 
     var values: [AuditEngine.JobResult] {

@@ -57,29 +57,31 @@ public struct EvaluatorExample: Sendable {
     public var failing: [String]
     /// A verdict other than ran (e.g. `.needsEvidence`), when the example shows one.
     public var expectedStatus: ControlStatus?
+    /// Image-scan reports (Trivy or Grype JSON) given with the example; nil runs it without scan input.
+    public var scans: [String]?
     public var file: String
     public var line: Int
 
     /// An example that must produce no findings.
     public static func passing(_ name: String, _ yaml: String, parameters: [String: Value] = [:],
-                               file: String = #filePath, line: Int = #line) -> EvaluatorExample {
+                               scans: [String]? = nil, file: String = #filePath, line: Int = #line) -> EvaluatorExample {
         EvaluatorExample(name: name, yaml: yaml, parameters: parameters, failing: [], expectedStatus: nil,
-                         file: file, line: line)
+                         scans: scans, file: file, line: line)
     }
 
     /// An example whose findings must name exactly `failing` (`Kind namespace/name`; `cluster` for a
     /// finding without a resource).
     public static func failing(_ name: String, _ yaml: String, failing: [String], parameters: [String: Value] = [:],
-                               file: String = #filePath, line: Int = #line) -> EvaluatorExample {
+                               scans: [String]? = nil, file: String = #filePath, line: Int = #line) -> EvaluatorExample {
         EvaluatorExample(name: name, yaml: yaml, parameters: parameters, failing: failing, expectedStatus: nil,
-                         file: file, line: line)
+                         scans: scans, file: file, line: line)
     }
 
     /// An example on which the check must not decide but end in `status` (needs-evidence, not-applicable).
     public static func undecided(_ name: String, _ yaml: String, status: ControlStatus, parameters: [String: Value] = [:],
-                                 file: String = #filePath, line: Int = #line) -> EvaluatorExample {
+                                 scans: [String]? = nil, file: String = #filePath, line: Int = #line) -> EvaluatorExample {
         EvaluatorExample(name: name, yaml: yaml, parameters: parameters, failing: [], expectedStatus: status,
-                         file: file, line: line)
+                         scans: scans, file: file, line: line)
     }
 }
 
@@ -111,11 +113,15 @@ public struct EvaluationContext: Sendable {
     public let index: SnapshotIndex
     public let parameters: Parameters
     public let now: Date
+    /// Image-scan results given to the run (`--scan`); nil when none were, so that scan checks can say
+    /// `needs-evidence` instead of passing.
+    public let scans: ScanSet?
 
-    public init(index: SnapshotIndex, parameters: Parameters, now: Date) {
+    public init(index: SnapshotIndex, parameters: Parameters, now: Date, scans: ScanSet? = nil) {
         self.index = index
         self.parameters = parameters
         self.now = now
+        self.scans = scans
     }
 }
 

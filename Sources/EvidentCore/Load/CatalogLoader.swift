@@ -151,6 +151,13 @@ public enum CatalogLoader {
                     throw with.fail("check '\(checkID)' in \(context): \(error.message)")
                 }
             }
+            if evaluator == PluginEvaluator.id {
+                // A plugin's path is relative to the file that names it.
+                guard let path = arguments["path"]?.string else {
+                    throw c.fail("check '\(checkID)' in \(context) uses evaluator plugin without 'with: {path: ...}'")
+                }
+                arguments["path"] = .string(PluginEvaluator.resolve(path, from: c.file))
+            }
             checks.append(CheckDefinition(id: checkID, evaluator: evaluator, objective: objective, arguments: arguments,
                                           source: c.location))
         }
