@@ -38,6 +38,8 @@ struct AuditCommand: ParsableCommand {
                 --fail-on-severity high
               evident audit manifests/ --format junit,json \\
                 --output build/evidence
+              evident audit snapshot.json --plan plan.yaml \\
+                --baseline last-release/results.json
             """
     )
 
@@ -90,6 +92,9 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The most results in results.sarif; the least severe are left out.", valueName: "n"))
     var sarifMaxResults: Int = 5_000
 
+    @Option(name: .long, help: ArgumentHelp("An earlier results.json: the gate fails only on deviations it does not hold.", valueName: "file"))
+    var baseline: String?
+
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
@@ -128,6 +133,7 @@ struct AuditCommand: ParsableCommand {
             snapshot.diagnostics.append(Diagnostic(.warning, "image-scan results are recorded but not evaluated by this release",
                                                    at: SourceLocation(file: path, line: 1)))
         }
+        let known = try baseline.map { path throws(CLIError) in try DiffCommand.load(path) }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
 
@@ -149,6 +155,14 @@ struct AuditCommand: ParsableCommand {
         parameters.merge(scope.plan.parameters) { _, planValue in planValue }
         result.network = NetworkExposureSummary.build(index: index, parameters: Parameters(parameters))
 
+        // Against a baseline, only new deviations fail the gate.
+        var drift: DeviationDiff?
+        if let known {
+            result.gate = options.gate.judge(result.controls, baseline: known)
+            drift = DeviationDiff(old: known.deviations, new: Deviation.of(result), oldStatuses: known.statuses,
+                                  newStatuses: result.controls.map { ($0.control.id, $0.status.rawValue) })
+        }
+
         // Render and write.
         progress.update("writing reports")
         var reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
@@ -157,6 +171,11 @@ struct AuditCommand: ParsableCommand {
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
         progress.finish()
 
+        if let drift, let baseline, !quiet {
+            let text = DriftReport.text(drift, old: baseline, new: "this audit", maxRows: 20)
+            print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Terminal.clean(String($0)) }
+                .joined(separator: "\n"), terminator: "")
+        }
         Summary.print(result, reports: written, quiet: quiet)
         if result.gate.exitCode != 0 { throw ExitCode(result.gate.exitCode) }
     }

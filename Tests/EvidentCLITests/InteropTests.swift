@@ -113,3 +113,58 @@ struct InteropTests {
         #expect(((poam["plan-of-action-and-milestones"] as? [String: Any])?["poam-items"] as? [Any])?.isEmpty == false)
     }
 }
+
+/// `--baseline` and `evident diff`.
+@Suite("Baselines and diffs")
+struct BaselineTests {
+    let now = "2026-11-27T12:00:00Z"
+
+    @Test func aBaselineFailsTheGateOnlyOnTheChangedResource() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        let plan = CLI.root.appendingPathComponent("controls/plans/example-plan.yaml").path
+        let base = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "json", "--output", "base"], in: dir)
+        #expect(base.code == 1, "\(base.stderr)")
+
+        // The same snapshot against its own baseline passes: nothing is new.
+        let same = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "json", "--output", "same",
+                                "--baseline", "base/results.json"], in: dir)
+        #expect(same.code == 0, "\(same.stdout)\(same.stderr)")
+        #expect(same.stdout.contains("new 0 · fixed 0"))
+
+        // One resource changes (and every line moves down by one): only its deviations are new.
+        let original = try String(contentsOf: dir.appendingPathComponent(snapshot), encoding: .utf8)
+        var lines = original.components(separatedBy: "\n")
+        let storefront = try #require(lines.firstIndex { $0.contains("image: registry.example.com/shop/storefront:") })
+        let escalation = try #require(lines[storefront...].firstIndex { $0.contains("allowPrivilegeEscalation: false") })
+        lines[escalation] = lines[escalation].replacingOccurrences(of: "false", with: "true")
+        try CLI.write("# moved down a line\n" + lines.joined(separator: "\n"), to: dir.appendingPathComponent("changed.yaml"))
+        let changed = try CLI.run(["audit", "changed.yaml", "--plan", plan, "--now", now, "--format", "json",
+                                   "--output", "changed", "--baseline", "base/results.json"], in: dir)
+        #expect(changed.code == 1, "\(changed.stdout)\(changed.stderr)")
+        let newLines = changed.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("  + ") }
+        #expect(!newLines.isEmpty)
+        #expect(newLines.allSatisfy { $0.contains("Deployment shop/storefront") }, "\(newLines)")
+        #expect(changed.stdout.contains("fixed 0"))
+        #expect(changed.stdout.contains("have new deviations not in the baseline"))
+
+        // evident diff says the same, in text and in Markdown.
+        let diff = try CLI.run(["diff", "base/results.json", "changed/results.json"], in: dir)
+        #expect(diff.code == 1)
+        #expect(diff.stdout.contains("new \(newLines.count) · fixed 0"))
+        let md = try CLI.run(["diff", "base/results.json", "changed/results.json", "--format", "markdown"], in: dir)
+        #expect(md.stdout.contains("### New deviations"))
+        #expect(md.stdout.contains("| Deployment shop/storefront |"))
+        let back = try CLI.run(["diff", "changed/results.json", "base/results.json"], in: dir)
+        #expect(back.code == 0)
+        #expect(back.stdout.contains("new 0 · fixed \(newLines.count)"))
+    }
+
+    @Test func diffRefusesWhatIsNotAResultsFile() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.write("{\"kind\": \"List\", \"items\": []}", to: dir.appendingPathComponent("x.json"))
+        let r = try CLI.run(["diff", "x.json", "x.json"], in: dir)
+        #expect(r.code == 2)
+        #expect(r.stderr.contains("x.json:1"))
+    }
+}
