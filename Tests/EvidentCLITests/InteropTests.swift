@@ -168,3 +168,36 @@ struct BaselineTests {
         #expect(r.stderr.contains("x.json:1"))
     }
 }
+
+/// `evident verify`.
+@Suite("Verify a report folder")
+struct VerifyTests {
+    @Test func aOneByteChangeInAnyReportOrInputIsDetected() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        let audit = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "all", "--output", "out"], in: dir)
+        #expect(audit.code == 1, "\(audit.stderr)")
+        let clean = try CLI.run(["verify", "out", "--require-inputs"], in: dir)
+        #expect(clean.code == 0, "\(clean.stdout)\(clean.stderr)")
+        let files = ["report.html", "report.md", "junit.xml", "results.json", "results.sarif",
+                     "assessment-results.json", "poam.json"].map { "out/\($0)" } + [snapshot]
+        for file in files {
+            let url = dir.appendingPathComponent(file)
+            let original = try Data(contentsOf: url)
+            var changed = original
+            let middle = changed.count / 2
+            changed[middle] = changed[middle] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+            try changed.write(to: url)
+            let r = try CLI.run(["verify", "out", "--require-inputs"], in: dir)
+            #expect(r.code == 1, "a change in \(file) went unnoticed")
+            #expect(r.stdout.contains("CHANGED"), "\(file): \(r.stdout)")
+            try original.write(to: url)
+        }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("out/report.md"))
+        let missing = try CLI.run(["verify", "out"], in: dir)
+        #expect(missing.code == 1)
+        #expect(missing.stdout.contains("MISSING  report report.md"))
+        let none = try CLI.run(["verify", "."], in: dir)
+        #expect(none.code == 2)
+    }
+}
