@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "EvidentNetworkTests", dependencies: ["EvidentCore", "EvidentNetwork"]),
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
                     exclude: ["Golden"]),
-        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentReport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentCore", "EvidentReport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

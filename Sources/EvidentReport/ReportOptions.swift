@@ -17,6 +17,9 @@ public struct ReportOptions: Sendable {
     public var maxRowsPerControl: Int = 50
     /// Also show controls that passed or do not apply: unfolded in HTML, listed in Markdown. Off by default.
     public var includePassing: Bool = false
+    /// The most results in `results.sarif` (GitHub shows 5,000 and rejects runs over 25,000); the rest are
+    /// left out, least severe and waived first, and the run says how many.
+    public var sarifMaxResults: Int = 5_000
     /// The HTML template's name in error messages (a path, or the built-in name).
     public var htmlTemplateName: String = "templates/report.html.mustache"
     /// The Markdown template's name in error messages.

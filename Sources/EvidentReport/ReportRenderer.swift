@@ -1,6 +1,6 @@
 import EvidentCore
 
-/// The four report formats. Each renderer reads only the `AuditResult` it is given (and the options): it
+/// The report formats. Each renderer reads only the `AuditResult` it is given (and the options): it
 /// prints nothing that is not in the result, takes every time from the result's clock, and gives
 /// byte-identical output for the same input.
 public enum ReportRenderer {
@@ -28,5 +28,30 @@ public enum ReportRenderer {
     /// `results.json`: the stable JSON contract (schemaVersion 1) with every finding. Cannot fail.
     public static func json(_ result: AuditResult, options: ReportOptions) -> String {
         JSONReport.render(result)
+    }
+
+    /// `results.sarif`: SARIF 2.1.0 for code scanning, one rule per control check and one result per
+    /// deviating or waived finding at its file and line, capped at `options.sarifMaxResults`. Cannot fail.
+    public static func sarif(_ result: AuditResult, options: ReportOptions) -> String {
+        SARIFReport.render(result, maxResults: options.sarifMaxResults)
+    }
+
+    /// `manifest.json`: the SHA-256 of every input and of every report in `reports`, the tool, catalog and
+    /// plan versions and the snapshot time. Deterministic for the same result and reports. Cannot fail.
+    public static func manifest(_ result: AuditResult, reports: [ManifestEntry]) -> String {
+        ManifestReport.render(result, reports: reports)
+    }
+
+    /// `assessment-results.json`: OSCAL 1.2.1 assessment results. Objectives are the finding targets, checks
+    /// and attestations are observations, exceptions are risks; UUIDs are version 5 and the same for the
+    /// same inputs and clock. Cannot fail.
+    public static func oscalAssessmentResults(_ result: AuditResult, options: ReportOptions) -> String {
+        OSCALReport.assessmentResults(result)
+    }
+
+    /// `poam.json`: an OSCAL 1.2.1 plan of action and milestones with an item for every control that is not
+    /// satisfied (not-satisfied, error, needs-evidence). Cannot fail.
+    public static func oscalPOAM(_ result: AuditResult, options: ReportOptions) -> String {
+        OSCALReport.poam(result)
     }
 }

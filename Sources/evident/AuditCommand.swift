@@ -14,8 +14,11 @@ struct AuditCommand: ParsableCommand {
             (multi-document YAML), a folder of them (read recursively), or `-` for stdin. Several inputs join \
             one set of objects; when an object appears twice, the later input wins.
 
-            Reports go to --output: report.html, report.md, junit.xml and results.json. They are rendered \
-            completely before any file is replaced, so a failed run never leaves half-written reports.
+            Reports go to --output: report.html, report.md, junit.xml and results.json by default; \
+            `--format sarif` adds results.sarif (SARIF 2.1.0 for code scanning), `--format oscal` adds \
+            assessment-results.json and poam.json (OSCAL 1.2.1). Every run also writes \
+            manifest.json with the SHA-256 of each input and report. Reports are rendered completely \
+            before any file is replaced, so a failed run never leaves half-written reports.
 
             EXIT CODES
               0  the gate passed
@@ -35,6 +38,8 @@ struct AuditCommand: ParsableCommand {
                 --fail-on-severity high
               evident audit manifests/ --format junit,json \\
                 --output build/evidence
+              evident audit snapshot.json --plan plan.yaml \\
+                --baseline last-release/results.json
             """
     )
 
@@ -54,7 +59,7 @@ struct AuditCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the kinds to collect with kubectl (comma-separated) and exit.")
     var printKinds = false
 
-    @Option(name: .long, help: ArgumentHelp("Reports to write: html, markdown, junit, json, or all.", valueName: "list"))
+    @Option(name: .long, help: ArgumentHelp("Reports to write: html, markdown, junit, json, sarif, oscal, or all.", valueName: "list"))
     var format: String = "html,markdown,junit,json"
 
     @Option(name: [.short, .long], help: ArgumentHelp("The folder for the reports.", valueName: "dir"))
@@ -84,6 +89,12 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The most evidence rows per control in HTML (the JSON has all).", valueName: "n"))
     var maxRows: Int = 50
 
+    @Option(name: .long, help: ArgumentHelp("The most results in results.sarif; the least severe are left out.", valueName: "n"))
+    var sarifMaxResults: Int = 5_000
+
+    @Option(name: .long, help: ArgumentHelp("An earlier results.json: the gate fails only on deviations it does not hold.", valueName: "file"))
+    var baseline: String?
+
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
@@ -95,6 +106,7 @@ struct AuditCommand: ParsableCommand {
         if example && scope.plan != nil { throw ValidationError("--example uses the built-in plan; drop --plan") }
         if markdownBudget < 2_000 { throw ValidationError("--markdown-budget must be at least 2000") }
         if maxRows < 1 { throw ValidationError("--max-rows must be at least 1") }
+        if sarifMaxResults < 1 { throw ValidationError("--sarif-max-results must be at least 1") }
     }
 
     func run() throws {
@@ -125,6 +137,7 @@ struct AuditCommand: ParsableCommand {
                 throw CLIError.load(error)
             }
         }
+        let known = try baseline.map { path throws(CLIError) in try DiffCommand.load(path) }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
 
@@ -150,13 +163,27 @@ struct AuditCommand: ParsableCommand {
         parameters.merge(scope.plan.parameters) { _, planValue in planValue }
         result.network = NetworkExposureSummary.build(index: index, parameters: Parameters(parameters))
 
+        // Against a baseline, only new deviations fail the gate.
+        var drift: DeviationDiff?
+        if let known {
+            result.gate = options.gate.judge(result.controls, baseline: known)
+            drift = DeviationDiff(old: known.deviations, new: Deviation.of(result), oldStatuses: known.statuses,
+                                  newStatuses: result.controls.map { ($0.control.id, $0.status.rawValue) })
+        }
+
         // Render and write.
         progress.update("writing reports")
-        let reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
+        var reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
                                           markdownBudget: markdownBudget, maxRowsPerControl: maxRows)
+        reportOptions.sarifMaxResults = sarifMaxResults
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
         progress.finish()
 
+        if let drift, let baseline, !quiet {
+            let text = DriftReport.text(drift, old: baseline, new: "this audit", maxRows: 20)
+            print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Terminal.clean(String($0)) }
+                .joined(separator: "\n"), terminator: "")
+        }
         Summary.print(result, reports: written, quiet: quiet)
         if result.gate.exitCode != 0 { throw ExitCode(result.gate.exitCode) }
     }

@@ -4,7 +4,7 @@ import Foundation
 
 /// The report formats and their file names in the output folder.
 enum ReportFormat: String, CaseIterable {
-    case html, markdown, junit, json
+    case html, markdown, junit, json, sarif, oscal, poam
 
     var fileName: String {
         switch self {
@@ -12,6 +12,9 @@ enum ReportFormat: String, CaseIterable {
         case .markdown: return "report.md"
         case .junit: return "junit.xml"
         case .json: return "results.json"
+        case .sarif: return "results.sarif"
+        case .oscal: return "assessment-results.json"
+        case .poam: return "poam.json"
         }
     }
 
@@ -19,9 +22,13 @@ enum ReportFormat: String, CaseIterable {
         var formats: [ReportFormat] = []
         for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
             if word == "all" { return allCases }
+            if word == "oscal" {  // both OSCAL documents
+                formats += [.oscal, .poam].filter { !formats.contains($0) }
+                continue
+            }
             let aliases = ["md": "markdown", "xml": "junit", "htm": "html"]
             guard let format = ReportFormat(rawValue: aliases[word] ?? word) else {
-                throw .invalid("--format: unknown format '\(word)'; formats: html, markdown, junit, json, all")
+                throw .invalid("--format: unknown format '\(word)'; formats: html, markdown, junit, json, sarif, oscal, all")
             }
             if !formats.contains(format) { formats.append(format) }
         }
@@ -62,6 +69,9 @@ enum ReportWriter {
                 case .markdown: rendered.append((format, try ReportRenderer.markdown(result, options: options)))
                 case .junit: rendered.append((format, ReportRenderer.junit(result, options: options)))
                 case .json: rendered.append((format, ReportRenderer.json(result, options: options)))
+                case .sarif: rendered.append((format, ReportRenderer.sarif(result, options: options)))
+                case .oscal: rendered.append((format, ReportRenderer.oscalAssessmentResults(result, options: options)))
+                case .poam: rendered.append((format, ReportRenderer.oscalPOAM(result, options: options)))
                 }
             } catch {
                 throw .invalid("cannot render the \(format.rawValue) report: \(error)")
@@ -83,6 +93,12 @@ enum ReportWriter {
             }
             staged.append((temp, final))
         }
+        do {
+            staged.append(try stageManifest(result, staged: staged, folder: folder))
+        } catch {
+            for s in staged { try? fm.removeItem(atPath: s.temp) }
+            throw error
+        }
         for (i, s) in staged.enumerated() where rename(s.temp, s.final) != 0 {
             let reason = String(cString: strerror(errno))
             for rest in staged[i...] { try? fm.removeItem(atPath: rest.temp) }
@@ -90,5 +106,26 @@ enum ReportWriter {
                            + "\(i) of \(staged.count) reports were replaced, the others are unchanged")
         }
         return staged.map(\.final)
+    }
+
+    /// `manifest.json` (written on every run): hashes the staged reports as they are on disk.
+    private static func stageManifest(_ result: AuditResult, staged: [(temp: String, final: String)],
+                                      folder: String) throws(CLIError) -> (temp: String, final: String) {
+        var entries: [ManifestEntry] = []
+        for s in staged {
+            guard let data = FileManager.default.contents(atPath: s.temp) else {
+                throw .invalid("cannot read back \(s.temp) to hash it")
+            }
+            entries.append(ManifestEntry(file: (s.final as NSString).lastPathComponent,
+                                         sha256: Digest.sha256(data), bytes: data.count))
+        }
+        let name = "manifest.json"
+        let final = (folder as NSString).appendingPathComponent(name)
+        let temp = (folder as NSString).appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        let text = ReportRenderer.manifest(result, reports: entries)
+        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
+            throw .invalid("cannot write \(temp): check that \(folder) is writable")
+        }
+        return (temp, final)
     }
 }

@@ -1,0 +1,203 @@
+import EvidentCore
+import Foundation
+import Testing
+
+/// SARIF, OSCAL and the evidence manifest, end to end through `evident audit`.
+@Suite("Interoperability formats")
+struct InteropTests {
+    let now = "2026-11-27T12:00:00Z"
+
+    static func json(_ url: URL) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    static func sha256(_ data: Data) -> String {
+        Digest.sha256(data)
+    }
+
+    /// Copies the example snapshot into `dir` so that inputs have a short relative path.
+    static func exampleSnapshot(in dir: URL) throws -> String {
+        let source = CLI.root.appendingPathComponent("controls/examples/example-snapshot.yaml")
+        try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent("snapshot.yaml"))
+        return "snapshot.yaml"
+    }
+
+    @Test func formatAllWritesEveryReportAndAManifestDeterministically() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try Self.exampleSnapshot(in: dir)
+        let plan = CLI.root.appendingPathComponent("controls/plans/example-plan.yaml").path
+        for out in ["a", "b"] {
+            let r = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "all", "--output", out], in: dir)
+            #expect(r.code == 1, "\(r.stderr)")
+        }
+        let names = ["report.html", "report.md", "junit.xml", "results.json", "results.sarif",
+                     "assessment-results.json", "poam.json", "manifest.json"]
+        for name in names {
+            let a = try Data(contentsOf: dir.appendingPathComponent("a/\(name)"))
+            let b = try Data(contentsOf: dir.appendingPathComponent("b/\(name)"))
+            #expect(!a.isEmpty, "\(name) is empty")
+            #expect(a == b, "\(name) differs between two runs with the same inputs and --now")
+        }
+        let listed = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("a").path)
+        #expect(Set(listed) == Set(names), "stray files: \(listed)")
+
+        // The manifest hashes every other report as written, and every input.
+        let manifest = try Self.json(dir.appendingPathComponent("a/manifest.json"))
+        let reports = try #require(manifest["reports"] as? [[String: Any]])
+        #expect(Set(reports.compactMap { $0["file"] as? String }) == Set(names.dropLast()))
+        for report in reports {
+            let file = try #require(report["file"] as? String)
+            let data = try Data(contentsOf: dir.appendingPathComponent("a/\(file)"))
+            #expect(report["sha256"] as? String == Self.sha256(data), "\(file)")
+            #expect(report["bytes"] as? Int == data.count)
+        }
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        let snapshotInput = try #require(inputs.first { $0["path"] as? String == snapshot })
+        #expect(snapshotInput["sha256"] as? String
+                == Self.sha256(try Data(contentsOf: dir.appendingPathComponent(snapshot))))
+        #expect(manifest["snapshotTime"] as? String != nil)
+    }
+
+    @Test func sarifResultsPointAtTheObjectsFileAndLine() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try Self.exampleSnapshot(in: dir)
+        let plan = CLI.root.appendingPathComponent("controls/plans/example-plan.yaml").path
+        let r = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "sarif", "--output", "out"], in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        let lines = try String(contentsOf: dir.appendingPathComponent(snapshot), encoding: .utf8)
+            .components(separatedBy: "\n")
+        let sarif = try Self.json(dir.appendingPathComponent("out/results.sarif"))
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(!results.isEmpty)
+        var located = 0
+        for result in results {
+            guard let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+            else { continue }
+            located += 1
+            #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == snapshot)
+            let line = try #require((location["region"] as? [String: Any])?["startLine"] as? Int)
+            #expect(line >= 1 && line <= lines.count)
+            // The line starts the object: its name follows within its metadata.
+            let resource = try #require((result["properties"] as? [String: Any])?["resource"] as? String)
+            let name = String(resource.split(separator: "/").last ?? "").split(separator: " ").last.map(String.init) ?? ""
+            let window = lines[(line - 1)..<min(lines.count, line + 8)]
+            #expect(window.contains { $0.trimmingCharacters(in: .whitespaces) == "name: \(name)" },
+                    "\(resource) at line \(line)")
+        }
+        #expect(located > 0)
+        // The cap: the least severe are left out, and the run says so.
+        let capped = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "sarif",
+                                  "--sarif-max-results", "5", "--output", "capped"], in: dir)
+        #expect(capped.code == 1)
+        let c = try #require((try Self.json(dir.appendingPathComponent("capped/results.sarif"))["runs"] as? [[String: Any]])?.first)
+        #expect((c["results"] as? [Any])?.count == 5)
+        #expect((c["properties"] as? [String: Any])?["resultsLeftOut"] as? Int == results.count - 5)
+    }
+
+    @Test func theDefaultFormatsAlsoWriteTheManifest() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["audit", "--example", "--now", now, "--format", "json"], in: dir)
+        #expect(r.code == 1)
+        let manifest = try Self.json(dir.appendingPathComponent("evident-report/manifest.json"))
+        #expect((manifest["reports"] as? [[String: Any]])?.compactMap { $0["file"] as? String } == ["results.json"])
+    }
+
+    @Test func oscalWritesBothDocuments() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["audit", "--example", "--now", now, "--format", "oscal"], in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        let ar = try Self.json(dir.appendingPathComponent("evident-report/assessment-results.json"))
+        let poam = try Self.json(dir.appendingPathComponent("evident-report/poam.json"))
+        #expect((ar["assessment-results"] as? [String: Any])?["results"] != nil)
+        #expect(((poam["plan-of-action-and-milestones"] as? [String: Any])?["poam-items"] as? [Any])?.isEmpty == false)
+    }
+}
+
+/// `--baseline` and `evident diff`.
+@Suite("Baselines and diffs")
+struct BaselineTests {
+    let now = "2026-11-27T12:00:00Z"
+
+    @Test func aBaselineFailsTheGateOnlyOnTheChangedResource() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        let plan = CLI.root.appendingPathComponent("controls/plans/example-plan.yaml").path
+        let base = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "json", "--output", "base"], in: dir)
+        #expect(base.code == 1, "\(base.stderr)")
+
+        // The same snapshot against its own baseline passes: nothing is new.
+        let same = try CLI.run(["audit", snapshot, "--plan", plan, "--now", now, "--format", "json", "--output", "same",
+                                "--baseline", "base/results.json"], in: dir)
+        #expect(same.code == 0, "\(same.stdout)\(same.stderr)")
+        #expect(same.stdout.contains("new 0 · fixed 0"))
+
+        // One resource changes (and every line moves down by one): only its deviations are new.
+        let original = try String(contentsOf: dir.appendingPathComponent(snapshot), encoding: .utf8)
+        var lines = original.components(separatedBy: "\n")
+        let storefront = try #require(lines.firstIndex { $0.contains("image: registry.example.com/shop/storefront:") })
+        let escalation = try #require(lines[storefront...].firstIndex { $0.contains("allowPrivilegeEscalation: false") })
+        lines[escalation] = lines[escalation].replacingOccurrences(of: "false", with: "true")
+        try CLI.write("# moved down a line\n" + lines.joined(separator: "\n"), to: dir.appendingPathComponent("changed.yaml"))
+        let changed = try CLI.run(["audit", "changed.yaml", "--plan", plan, "--now", now, "--format", "json",
+                                   "--output", "changed", "--baseline", "base/results.json"], in: dir)
+        #expect(changed.code == 1, "\(changed.stdout)\(changed.stderr)")
+        let newLines = changed.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("  + ") }
+        #expect(!newLines.isEmpty)
+        #expect(newLines.allSatisfy { $0.contains("Deployment shop/storefront") }, "\(newLines)")
+        #expect(changed.stdout.contains("fixed 0"))
+        #expect(changed.stdout.contains("have new deviations not in the baseline"))
+
+        // evident diff says the same, in text and in Markdown.
+        let diff = try CLI.run(["diff", "base/results.json", "changed/results.json"], in: dir)
+        #expect(diff.code == 1)
+        #expect(diff.stdout.contains("new \(newLines.count) · fixed 0"))
+        let md = try CLI.run(["diff", "base/results.json", "changed/results.json", "--format", "markdown"], in: dir)
+        #expect(md.stdout.contains("### New deviations"))
+        #expect(md.stdout.contains("| Deployment shop/storefront |"))
+        let back = try CLI.run(["diff", "changed/results.json", "base/results.json"], in: dir)
+        #expect(back.code == 0)
+        #expect(back.stdout.contains("new 0 · fixed \(newLines.count)"))
+    }
+
+    @Test func diffRefusesWhatIsNotAResultsFile() throws {
+        let dir = try CLI.temporaryDirectory()
+        try CLI.write("{\"kind\": \"List\", \"items\": []}", to: dir.appendingPathComponent("x.json"))
+        let r = try CLI.run(["diff", "x.json", "x.json"], in: dir)
+        #expect(r.code == 2)
+        #expect(r.stderr.contains("x.json:1"))
+    }
+}
+
+/// `evident verify`.
+@Suite("Verify a report folder")
+struct VerifyTests {
+    @Test func aOneByteChangeInAnyReportOrInputIsDetected() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        let audit = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "all", "--output", "out"], in: dir)
+        #expect(audit.code == 1, "\(audit.stderr)")
+        let clean = try CLI.run(["verify", "out", "--require-inputs"], in: dir)
+        #expect(clean.code == 0, "\(clean.stdout)\(clean.stderr)")
+        let files = ["report.html", "report.md", "junit.xml", "results.json", "results.sarif",
+                     "assessment-results.json", "poam.json"].map { "out/\($0)" } + [snapshot]
+        for file in files {
+            let url = dir.appendingPathComponent(file)
+            let original = try Data(contentsOf: url)
+            var changed = original
+            let middle = changed.count / 2
+            changed[middle] = changed[middle] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+            try changed.write(to: url)
+            let r = try CLI.run(["verify", "out", "--require-inputs"], in: dir)
+            #expect(r.code == 1, "a change in \(file) went unnoticed")
+            #expect(r.stdout.contains("CHANGED"), "\(file): \(r.stdout)")
+            try original.write(to: url)
+        }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("out/report.md"))
+        let missing = try CLI.run(["verify", "out"], in: dir)
+        #expect(missing.code == 1)
+        #expect(missing.stdout.contains("MISSING  report report.md"))
+        let none = try CLI.run(["verify", "."], in: dir)
+        #expect(none.code == 2)
+    }
+}
