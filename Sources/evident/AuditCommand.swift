@@ -81,6 +81,10 @@ struct AuditCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
+    @Flag(name: .long, help: ArgumentHelp("Print the time of each phase, input throughput and peak memory to stderr.",
+                                          visibility: .hidden))
+    var timings = false
+
     func validate() throws {
         if !example && snapshots.isEmpty && !printKinds {
             throw ValidationError("give a snapshot (file, folder or -), or --example to audit the built-in example")
@@ -98,6 +102,7 @@ struct AuditCommand: ParsableCommand {
         }
         let progress = Progress(quiet: quiet)
         defer { progress.finish() }
+        var clockTimes = PhaseTimes()
         let formats = try ReportFormat.parse(format)
         let failOnStatuses = try Self.parseStatuses(failOn)
         let clock = try OptionValues.now(now)
@@ -117,6 +122,7 @@ struct AuditCommand: ParsableCommand {
         }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
+        clockTimes.mark("load")
 
         // Evaluate.
         progress.update("evaluating \(snapshot.resources.count) objects")
@@ -126,13 +132,19 @@ struct AuditCommand: ParsableCommand {
                                    toolVersion: Evident.version)
         let result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
                                                          inputs: inputs, options: options)
+        clockTimes.mark("evaluate")
 
         // Render and write.
         progress.update("writing reports")
         let reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
                                           markdownBudget: markdownBudget, maxRowsPerControl: maxRows)
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
+        clockTimes.mark("render")
         progress.finish()
+        if timings {
+            let bytes = snapshotInputs.reduce(0) { $0 + $1.bytes }
+            clockTimes.report(inputBytes: bytes, objects: snapshot.resources.count)
+        }
 
         Summary.print(result, reports: written, quiet: quiet)
         if result.gate.exitCode != 0 { throw ExitCode(result.gate.exitCode) }
