@@ -236,6 +236,10 @@ struct RBACGraph: Sendable {
     let allRoles: [RBACRole]
     /// ClusterRoleBindings then RoleBindings, each sorted by namespace and name.
     let bindings: [RBACBinding]
+    /// Indexes into `bindings` of those naming service account `namespace/name` as a subject.
+    private let serviceAccountBindings: [String: [Int]]
+    /// Indexes into `bindings` of those naming each Group subject.
+    private let groupBindings: [String: [Int]]
 
     var clusterRoleBindings: [RBACBinding] { bindings.filter(\.isClusterWide) }
     var roleBindings: [RBACBinding] { bindings.filter { !$0.isClusterWide } }
@@ -283,6 +287,24 @@ struct RBACGraph: Sendable {
             }
         }
         self.bindings = bindings
+        var serviceAccountBindings: [String: [Int]] = [:]
+        var groupBindings: [String: [Int]] = [:]
+        for (i, binding) in bindings.enumerated() {
+            var groups: Set<String> = []
+            var accounts: Set<String> = []
+            for (_, subject) in binding.subjects {
+                if subject.kind == "Group" { groups.insert(subject.name) }
+                if subject.kind == "ServiceAccount" { accounts.insert(Self.accountKey(subject.name, subject.namespace)) }
+            }
+            for group in groups { groupBindings[group, default: []].append(i) }
+            for key in accounts { serviceAccountBindings[key, default: []].append(i) }
+        }
+        self.serviceAccountBindings = serviceAccountBindings
+        self.groupBindings = groupBindings
+    }
+
+    private static func accountKey(_ name: String, _ namespace: String?) -> String {
+        "\(namespace ?? "")\u{1}\(name)"
     }
 
     /// The role a binding in `namespace` (nil for a ClusterRoleBinding) refers to as `kind`/`name`.
@@ -294,7 +316,13 @@ struct RBACGraph: Sendable {
     /// with the subjects that match.
     func bindings(ofServiceAccount name: String,
                   in namespace: String) -> [(binding: RBACBinding, subjects: [RBACSubject])] {
-        bindings.compactMap { binding in
+        // Only bindings naming this account or one of its groups can match; visit them in binding order.
+        var candidates = Set(serviceAccountBindings[Self.accountKey(name, namespace)] ?? [])
+        for group in ["system:serviceaccounts", "system:serviceaccounts:\(namespace)", "system:authenticated"] {
+            candidates.formUnion(groupBindings[group] ?? [])
+        }
+        return candidates.sorted().compactMap { i in
+            let binding = bindings[i]
             let matching = binding.subjects.map(\.subject).filter { $0.covers(serviceAccount: name, in: namespace) }
             return matching.isEmpty ? nil : (binding, matching)
         }
