@@ -83,14 +83,21 @@ extension PodSpecEvaluator {
             evaluated += 1
             let baseKeys = Set(base.map(Self.comparisonKey))
             var folded = template.resource.kind == "Pod" ? 1 : 0
-            for pod in template.pods {
-                let own = PodTemplate.ofPod(pod)
-                let result = try violations(in: PodSpecContext(template: own, index: context.index), parameters: parameters)
-                if Set(result.map(Self.comparisonKey)) == baseKeys {
-                    folded += 1
-                } else {
+            // One evaluation per variant of the owner's pods (pods that look the same to the check).
+            var differing: [[Violation]?] = []
+            differing.reserveCapacity(template.variants.count)
+            for variant in template.variants {
+                let result = try violations(in: PodSpecContext(template: variant.template, index: context.index),
+                                            parameters: parameters)
+                differing.append(Set(result.map(Self.comparisonKey)) == baseKeys ? nil : result)
+            }
+            for (pod, v) in zip(template.pods, template.variantOfPod) {
+                if let result = differing[v] {
                     evaluated += 1
+                    let own = PodTemplate.ofPod(pod)
                     findings += result.map { Self.finding($0, on: own, pods: 1) }
+                } else {
+                    folded += 1
                 }
             }
             findings += base.map { Self.finding($0, on: template, pods: folded) }

@@ -56,6 +56,10 @@ public struct PodTemplate: Sendable {
     public let metadata: Value
     /// Pods in the inputs that belong to this owner (directly or through a ReplicaSet or Job).
     public let pods: [Resource]
+    /// `pods` grouped by what a pod-spec check can see of them (see `PodVariant`), in order of first pod.
+    public let variants: [PodVariant]
+    /// For each of `pods`, the index of its variant in `variants`.
+    public let variantOfPod: [Int]
 
     public init(resource: Resource, specPath: String, metadataPath: String, spec: Value, metadata: Value,
                 pods: [Resource]) {
@@ -65,6 +69,18 @@ public struct PodTemplate: Sendable {
         self.spec = spec
         self.metadata = metadata
         self.pods = pods
+        (self.variants, self.variantOfPod) = PodVariant.group(pods)
+    }
+
+    private init(pod: Resource, spec: Value, metadata: Value) {
+        self.resource = pod
+        self.specPath = "spec"
+        self.metadataPath = "metadata"
+        self.spec = spec
+        self.metadata = metadata
+        self.pods = [pod]
+        self.variants = []
+        self.variantOfPod = []
     }
 
     public var namespace: String? { resource.namespace }
@@ -84,7 +100,57 @@ public struct PodTemplate: Sendable {
 
     /// The template of a single pod of this owner, so that its results can be compared with the owner's.
     public static func ofPod(_ pod: Resource) -> PodTemplate {
-        PodTemplate(resource: pod, specPath: "spec", metadataPath: "metadata", spec: pod.spec, metadata: pod.body["metadata"] ?? .null, pods: [pod])
+        PodTemplate(pod: pod, spec: pod.spec, metadata: pod.body["metadata"] ?? .null)
+    }
+
+    /// The template of a pod as pod-spec checks see it: the spec without `nodeName` and the metadata's
+    /// labels and annotations only, so that pods of one owner that differ only in identity and placement
+    /// share one evaluation.
+    static func normalized(_ pod: Resource) -> PodTemplate {
+        var spec = pod.spec
+        if case .map(var members) = spec, members.removeValue(forKey: "nodeName") != nil { spec = .map(members) }
+        var metadata: [String: Value] = [:]
+        for key in ["labels", "annotations"] { if let v = pod.body["metadata"]?[key] { metadata[key] = v } }
+        return PodTemplate(pod: pod, spec: spec, metadata: .map(metadata))
+    }
+}
+
+/// Pods of one owner that look the same to a pod-spec check: the same spec apart from `nodeName`, and the
+/// same labels and annotations. Pod-spec checks judge the spec, the pod's labels and annotations, and its
+/// namespace (shared by an owner's pods), never its name, uid or node; so one evaluation per variant
+/// stands for all its pods. Computed once per snapshot and shared by every check.
+public struct PodVariant: Sendable {
+    /// What the checks see: the first pod of the variant, normalised (`PodTemplate.normalized`).
+    public let template: PodTemplate
+    /// How many of the owner's pods have this variant.
+    public let count: Int
+
+    private struct Key: Hashable {
+        let spec: Value
+        let metadata: Value
+    }
+
+    static func group(_ pods: [Resource]) -> ([PodVariant], [Int]) {
+        guard !pods.isEmpty else { return ([], []) }
+        var templates: [PodTemplate] = []
+        var counts: [Int] = []
+        var of: [Int] = []
+        of.reserveCapacity(pods.count)
+        var seen: [Key: Int] = [:]
+        for pod in pods {
+            let normal = PodTemplate.normalized(pod)
+            let key = Key(spec: normal.spec, metadata: normal.metadata)
+            if let i = seen[key] {
+                counts[i] += 1
+                of.append(i)
+            } else {
+                seen[key] = templates.count
+                of.append(templates.count)
+                templates.append(normal)
+                counts.append(1)
+            }
+        }
+        return (zip(templates, counts).map { PodVariant(template: $0, count: $1) }, of)
     }
 }
 
