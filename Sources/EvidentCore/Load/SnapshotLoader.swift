@@ -11,42 +11,110 @@ public enum SnapshotLoader {
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
     public static func load(_ data: Data, path: String) throws(LoadError) -> Snapshot {
-        let documents: [(value: Value, line: Int, itemLines: [Int])]
         if Self.looksLikeJSON(data) {
-            let read: Result<[JSONReader.Document], LoadError> = data.withUnsafeBytes { raw in
-                do throws(LoadError) { return .success(try JSONReader.read(raw, file: path)) } catch { return .failure(error) }
+            let read: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
+                do throws(LoadError) { return .success(try loadJSON(raw, path: path)) } catch { return .failure(error) }
             }
-            documents = try read.get().map { ($0.value, $0.line, $0.itemLines) }
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
-                                hint: "a snapshot is the JSON or YAML that kubectl prints")
-            }
-            documents = try YAMLReader.read(text, file: path).map { ($0.value, $0.line, $0.itemLines) }
+            return try read.get()
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
+                            hint: "a snapshot is the JSON or YAML that kubectl prints")
+        }
+        let documents = try YAMLReader.read(text, file: path).map { ($0.value, $0.line, $0.itemLines) }
         var snapshot = Snapshot()
         var newest = ""
         for document in documents {
-            let location = SourceLocation(file: path, line: document.line)
-            switch document.value {
-            case .null:
-                continue
-            case .map(let members):
-                if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
-                    for (i, item) in items.enumerated() {
-                        let line = i < document.itemLines.count ? document.itemLines[i] : document.line
-                        try add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
-                    }
-                } else {
-                    try add(document.value, at: location, to: &snapshot, newest: &newest)
-                }
-            default:
-                throw LoadError("expected a Kubernetes object or a List, found \(describe(document.value))",
-                                at: location, hint: "a snapshot is the JSON or YAML that kubectl prints")
-            }
+            try addDocument(document.0, line: document.1, itemLines: document.2, path: path, to: &snapshot,
+                            newest: &newest)
         }
         snapshot.newestTimestamp = Timestamp.parse(newest)
         return snapshot
+    }
+
+    /// One parsed document: nothing, a List whose items become objects, or one object.
+    private static func addDocument(_ value: Value, line: Int, itemLines: [Int], path: String,
+                                    to snapshot: inout Snapshot, newest: inout String) throws(LoadError) {
+        let location = SourceLocation(file: path, line: line)
+        switch value {
+        case .null:
+            return
+        case .map(let members):
+            if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
+                for (i, item) in items.enumerated() {
+                    let line = i < itemLines.count ? itemLines[i] : line
+                    try add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
+                }
+            } else {
+                try add(value, at: location, to: &snapshot, newest: &newest)
+            }
+        default:
+            throw LoadError("expected a Kubernetes object or a List, found \(describe(value))",
+                            at: location, hint: "a snapshot is the JSON or YAML that kubectl prints")
+        }
+    }
+
+    /// Objects turned into resources as the reader hands them over, so that no List is ever held whole.
+    /// The first error is kept for the end: a syntax error later in the input is reported first, as when
+    /// the whole input was read before any object was looked at.
+    private final class Collector {
+        let path: String
+        var snapshot = Snapshot()
+        var newest = ""
+        var error: LoadError?
+
+        init(path: String) { self.path = path }
+
+        func accept(_ item: Value, line: Int) {
+            guard error == nil else { return }
+            do throws(LoadError) {
+                try SnapshotLoader.add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
+            } catch {
+                self.error = error
+            }
+        }
+    }
+
+    /// JSON: documents read one by one; the items of a List go straight from the reader into resources.
+    static func loadJSON(_ raw: UnsafeRawBufferPointer, path: String) throws(LoadError) -> Snapshot {
+        var reader = JSONReader(bytes: raw, file: path)
+        let all = Collector(path: path)
+        reader.skipWhitespace()
+        while reader.offset < raw.count {
+            let collector = Collector(path: path)
+            let document = try reader.readDocument(sink: collector.accept)
+            reader.skipWhitespace()
+            guard all.error == nil else { continue }
+            if document.streamedItems {
+                if case .map(let members) = document.value, let kind = members["kind"]?.string, kind.hasSuffix("List") {
+                    all.error = collector.error
+                    all.snapshot.resources += collector.snapshot.resources
+                    all.snapshot.diagnostics += collector.snapshot.diagnostics
+                    if collector.newest > all.newest { all.newest = collector.newest }
+                    continue
+                }
+                // An object with `items` that is not a List: read it again, whole.
+                var again = JSONReader(bytes: raw, file: path, start: document.start, line: document.line)
+                let whole = try again.readDocument(sink: nil)
+                do throws(LoadError) {
+                    try addDocument(whole.value, line: whole.line, itemLines: whole.itemLines, path: path,
+                                    to: &all.snapshot, newest: &all.newest)
+                } catch {
+                    all.error = error
+                }
+                continue
+            }
+            do throws(LoadError) {
+                try addDocument(document.value, line: document.line, itemLines: document.itemLines, path: path,
+                                to: &all.snapshot, newest: &all.newest)
+            } catch {
+                all.error = error
+            }
+        }
+        if let error = all.error { throw error }
+        if reader.newest > all.newest { all.newest = reader.newest }
+        all.snapshot.newestTimestamp = Timestamp.parse(all.newest)
+        return all.snapshot
     }
 
     static func looksLikeJSON(_ data: Data) -> Bool {
@@ -69,7 +137,7 @@ public enum SnapshotLoader {
         }
     }
 
-    private static func add(_ value: Value, at location: SourceLocation, to snapshot: inout Snapshot,
+    fileprivate static func add(_ value: Value, at location: SourceLocation, to snapshot: inout Snapshot,
                             newest: inout String) throws(LoadError) {
         guard case .map(var object) = value else {
             throw LoadError("expected a Kubernetes object, found \(describe(value))", at: location)
@@ -108,6 +176,7 @@ public enum SnapshotLoader {
             }
         }
         if kind == "ConfigMap" { object["binaryData"] = nil }
+        if kind == "Pod", let status = object["status"] { object["status"] = Self.podStatus(status) }
         let owners: [OwnerReference] = (metadata["ownerReferences"]?.items ?? []).compactMap { ref in
             guard let kind = ref["kind"]?.string, let name = ref["name"]?.string else { return nil }
             return OwnerReference(apiVersion: ref["apiVersion"]?.string ?? "", kind: kind, name: name,
@@ -120,6 +189,26 @@ public enum SnapshotLoader {
             name: name, uid: metadata["uid"]?.string,
             labels: metadata["labels"]?.stringMap ?? [:], annotations: annotations, ownerReferences: owners,
             body: .map(object), source: location))
+    }
+
+    /// What checks and evidence read of a pod's status: phase, addresses, start time, and per container
+    /// its name, image, image ID and readiness. Conditions and container states (most of a pod's status,
+    /// repeated for every pod) are dropped.
+    static func podStatus(_ status: Value) -> Value {
+        guard case .map(let members) = status else { return status }
+        var kept: [String: Value] = [:]
+        for key in ["phase", "podIP", "podIPs", "hostIP", "startTime"] { kept[key] = members[key] }
+        for key in ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"] {
+            guard let list = members[key] else { continue }
+            guard case .list(let entries) = list else { kept[key] = list; continue }
+            kept[key] = .list(entries.map { entry in
+                guard case .map(let fields) = entry else { return entry }
+                var out: [String: Value] = [:]
+                for field in ["name", "image", "imageID", "ready"] { out[field] = fields[field] }
+                return .map(out)
+            })
+        }
+        return .map(kept)
     }
 
     /// Kinds that live in a namespace: a manifest without `metadata.namespace` goes to `default`.
