@@ -38,6 +38,10 @@ struct JSONReader {
     private var lineStart = 0
     private var depth = 0
     private var strings = StringTable()
+    /// Told, now and then, that the bytes before an offset will not be read again (a mapped file's pages
+    /// can go).
+    var release: ((Range<Int>) -> Void)?
+    private var released = 0
     /// The greatest `managedFields[].time` seen (Kubernetes writes UTC with `Z`, so the greatest is newest).
     private(set) var newest = ""
 
@@ -355,7 +359,15 @@ struct JSONReader {
             let itemLine = line
             let item = try readValue(context)
             count += 1
-            if let sink { sink(item, itemLine) } else { items.append(item) }
+            if let sink {
+                sink(item, itemLine)
+                if let release, pos - released >= 32 << 20 {
+                    release(released..<pos)
+                    released = pos
+                }
+            } else {
+                items.append(item)
+            }
             skipWhitespace()
             guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
             if bytes[pos] == UInt8(ascii: ",") {

@@ -10,10 +10,18 @@ public enum SnapshotLoader {
     /// The annotation whose value repeats the whole object, env values included; never kept.
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
-    public static func load(_ data: Data, path: String) throws(LoadError) -> Snapshot {
+    ///
+    /// `release`, when given, is told which byte ranges of `data` have been read for good, so that the
+    /// caller can let a mapped file's pages go while a large input loads.
+    public static func load(_ data: Data, path: String,
+                            release: ((Range<Int>) -> Void)? = nil) throws(LoadError) -> Snapshot {
         if Self.looksLikeJSON(data) {
             let read: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
-                do throws(LoadError) { return .success(try loadJSON(raw, path: path)) } catch { return .failure(error) }
+                do throws(LoadError) {
+                    return .success(try loadJSON(raw, path: path, release: release))
+                } catch {
+                    return .failure(error)
+                }
             }
             return try read.get()
         }
@@ -76,8 +84,10 @@ public enum SnapshotLoader {
     }
 
     /// JSON: documents read one by one; the items of a List go straight from the reader into resources.
-    static func loadJSON(_ raw: UnsafeRawBufferPointer, path: String) throws(LoadError) -> Snapshot {
+    static func loadJSON(_ raw: UnsafeRawBufferPointer, path: String,
+                         release: ((Range<Int>) -> Void)? = nil) throws(LoadError) -> Snapshot {
         var reader = JSONReader(bytes: raw, file: path)
+        reader.release = release
         let all = Collector(path: path)
         reader.skipWhitespace()
         while reader.offset < raw.count {

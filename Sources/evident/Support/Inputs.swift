@@ -62,12 +62,24 @@ enum Inputs {
         var inputs: [InputFile] = []
         for (i, path) in files.enumerated() {
             progress.update("loading \(path) (\(i + 1)/\(files.count))")
-            let data = try read(path)
-            inputs.append(InputFile(path: path, role: .snapshot, sha256: Digest.sha256(data), bytes: data.count))
-            do {
-                parts.append(try SnapshotLoader.load(data, path: path))
-            } catch {
-                throw .load(error)
+            let mapped = path == "-" ? nil : MappedFile.map(path)
+            let data: Data
+            if let mapped { data = mapped } else { data = try read(path) }
+            let digest = data.withUnsafeBytes { raw in
+                Digest.sha256(raw) { if mapped != nil { MappedFile.release(raw, $0) } }
+            }
+            inputs.append(InputFile(path: path, role: .snapshot, sha256: digest, bytes: data.count))
+            let loaded: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
+                do throws(LoadError) {
+                    return .success(try SnapshotLoader.load(data, path: path,
+                                                            release: mapped == nil ? nil : { MappedFile.release(raw, $0) }))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch loaded {
+            case .success(let snapshot): parts.append(snapshot)
+            case .failure(let error): throw .load(error)
             }
         }
         return (Snapshot.merging(parts), inputs)
@@ -84,6 +96,35 @@ enum Inputs {
         } catch {
             throw .load(error)
         }
+    }
+}
+
+/// Large inputs are mapped rather than copied into memory, and their pages let go once read, so that a
+/// 2 GB snapshot never needs 2 GB of memory.
+enum MappedFile {
+    /// The file's bytes, mapped read-only; nil when it cannot be mapped (empty, a pipe, ...).
+    static func map(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in
+            munmap(pointer, count)
+        })
+    }
+
+    /// Lets the whole pages inside `range` of a buffer from `map` go; reading them again brings them back
+    /// from the page cache. Only for mapped files: on heap memory it would lose the data.
+    static func release(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        guard let base = buffer.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        madvise(pointer, end - start, MADV_DONTNEED)
     }
 }
 
