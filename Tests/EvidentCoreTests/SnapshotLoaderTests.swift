@@ -199,4 +199,51 @@ struct SnapshotLoaderTests {
         #expect(index.podTemplates[0].pods.map(\.name) == ["nightly-1-abc"])
         #expect(index.podTemplates[0].objectPath("spec.containers[0].image") == "spec.jobTemplate.spec.template.spec.containers[0].image")
     }
+
+    @Test("JSON: what no check needs is dropped while reading, with its syntax still checked")
+    func jsonSkipsWhileReading() throws {
+        let json = """
+            {"kind": "PodList", "apiVersion": "v1", "items": [
+              {"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "p", "namespace": "n",
+                 "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\\"env\\": \\"x\\"}", "a": "b"},
+                 "managedFields": [{"manager": "m", "time": "2026-05-06T07:08:09Z", "fieldsV1": {"f:spec": {}}}]},
+               "spec": {"containers": [{"name": "c", "image": "registry.example.com/team/app:1.0.0"}]},
+               "status": {"phase": "Running", "podIP": "10.0.0.1", "qosClass": "BestEffort",
+                 "conditions": [{"type": "Ready", "status": "True"}],
+                 "containerStatuses": [{"name": "c", "imageID": "sha", "state": {"running": {}}}]}}
+            ]}
+            """
+        let s = try load(json, path: "pods.json")
+        let pod = try #require(s.resources.first)
+        #expect(pod.annotations == ["a": "b"])
+        #expect(pod.body.at("metadata.annotations") == .map(["a": .string("b")]))
+        #expect(pod.body.at("metadata.managedFields") == nil)
+        #expect(pod.status == .map(["phase": .string("Running"), "podIP": .string("10.0.0.1"),
+                                    "containerStatuses": .list([.map(["name": .string("c"), "imageID": .string("sha")])])]))
+        #expect(s.newestTimestamp == Timestamp.parse("2026-05-06T07:08:09Z"))
+        #expect(s.resources.map(\.source.line) == [2])
+
+        // Skipped parts are still JSON: broken syntax or a repeated key inside them fails.
+        #expect(throws: LoadError.self) {
+            try load(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","managedFields":[{"time":}]}}"#, path: "b.json")
+        }
+        #expect(throws: LoadError.self) {
+            try load(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","managedFields":[],"managedFields":[]}}"#,
+                     path: "d.json")
+        }
+    }
+
+    @Test("JSON: an object with items that is not a List stays one object; List items keep input order")
+    func jsonItemsOfNonList() throws {
+        let s = try load("""
+            {"apiVersion": "example.com/v1", "kind": "Bundle", "metadata": {"name": "b"},
+             "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "inner"}}]}
+            {"items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c1"}},
+                       {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c2"}}], "kind": "List"}
+            """, path: "mixed.json")
+        #expect(s.resources.map(\.name) == ["b", "c1", "c2"])
+        #expect(s.resources[0].body.at("items")?.items.count == 1)
+        #expect(s.resources.map(\.source.line) == [1, 3, 4])
+    }
 }
