@@ -38,6 +38,7 @@ struct JSONReader {
     private var lineStart = 0
     private var depth = 0
     private var strings = StringTable()
+    private var subtrees = SubtreeTable()
     /// Told, now and then, that the bytes before an offset will not be read again (a mapped file's pages
     /// can go).
     var release: ((Range<Int>) -> Void)?
@@ -119,11 +120,14 @@ struct JSONReader {
         case UInt8(ascii: "{"):
             var none: [Int] = []
             var streamed = false
-            return try readObject(context: context, itemLines: &none, sink: nil, streamed: &streamed)
+            let start = pos
+            let value = try readObject(context: context, itemLines: &none, sink: nil, streamed: &streamed)
+            return context == .plain ? subtrees.share(value, bytes, start..<pos) : value
         case UInt8(ascii: "["):
             var none: [Int] = []
+            let start = pos
             _ = try readArray(lines: &none, record: false, context: .plain, sink: nil, until: nil)
-            return lastArray
+            return subtrees.share(lastArray, bytes, start..<pos)
         case UInt8(ascii: "\""): return .string(try readString())
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
