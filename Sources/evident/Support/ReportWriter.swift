@@ -51,17 +51,20 @@ struct ReportTemplates {
 }
 
 /// Renders every report first, then moves them into place: a failure leaves earlier reports untouched.
+/// `results.json` is streamed into its temporary file as it is rendered (it holds every finding, and may
+/// be hundreds of megabytes); the others are rendered whole. Nothing replaces a report until all are
+/// written.
 enum ReportWriter {
     static func write(_ result: AuditResult, formats: [ReportFormat], options: ReportOptions,
                       to folder: String) throws(CLIError) -> [String] {
-        var rendered: [(ReportFormat, String)] = []
+        var rendered: [(ReportFormat, String?)] = []
         for format in formats {
             do {
                 switch format {
                 case .html: rendered.append((format, try ReportRenderer.html(result, options: options)))
                 case .markdown: rendered.append((format, try ReportRenderer.markdown(result, options: options)))
                 case .junit: rendered.append((format, ReportRenderer.junit(result, options: options)))
-                case .json: rendered.append((format, ReportRenderer.json(result, options: options)))
+                case .json: rendered.append((format, nil))
                 }
             } catch {
                 throw .invalid("cannot render the \(format.rawValue) report: \(error)")
@@ -77,8 +80,15 @@ enum ReportWriter {
         for (format, text) in rendered {
             let final = (folder as NSString).appendingPathComponent(format.fileName)
             let temp = (folder as NSString).appendingPathComponent(".\(format.fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            guard fm.createFile(atPath: temp, contents: Data(text.utf8)) else {
+            let ok: Bool
+            if let text {
+                ok = fm.createFile(atPath: temp, contents: Data(text.utf8))
+            } else {
+                ok = stream(to: temp) { write in ReportRenderer.json(result, options: options, write: write) }
+            }
+            guard ok else {
                 for s in staged { try? fm.removeItem(atPath: s.temp) }
+                try? fm.removeItem(atPath: temp)
                 throw .invalid("cannot write \(temp): check that \(folder) is writable")
             }
             staged.append((temp, final))
@@ -91,5 +101,18 @@ enum ReportWriter {
             written.append(s.final)
         }
         return written
+    }
+
+    /// Creates `path` and writes what `render` hands over into it; false when any write failed.
+    private static func stream(to path: String, render: ((String) -> Void) -> Void) -> Bool {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else { return false }
+        var failed = false
+        render { piece in
+            guard !failed else { return }
+            do { try handle.write(contentsOf: Data(piece.utf8)) } catch { failed = true }
+        }
+        do { try handle.close() } catch { failed = true }
+        return !failed
     }
 }
