@@ -365,8 +365,10 @@ struct JSONReader {
             count += 1
             if let sink {
                 sink(item, itemLine)
+                // Everything before here: shared subtrees compare against earlier bytes, which brings
+                // their pages back now and then.
                 if let release, pos - released >= 32 << 20 {
-                    release(released..<pos)
+                    release(0..<pos)
                     released = pos
                 }
             } else {
