@@ -246,4 +246,66 @@ struct SnapshotLoaderTests {
         #expect(s.resources[0].body.at("items")?.items.count == 1)
         #expect(s.resources.map(\.source.line) == [1, 3, 4])
     }
+
+    /// A kubectl-style List: four-space indentation, items on their own lines at eight spaces.
+    static func kubectlList(_ items: [String], indentOfOthers: Int = 8) -> String {
+        "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n"
+            + items.enumerated().map { String(repeating: " ", count: $0 == 0 ? 8 : indentOfOthers) + $1 }
+                .joined(separator: ",\n")
+            + "\n    ],\n    \"kind\": \"List\"\n}\n"
+    }
+
+    func loadBothWays(_ json: String) throws -> (Snapshot, Snapshot) {
+        let data = Data(json.utf8)
+        return (try SnapshotLoader.load(data, path: "l.json", parallelFrom: .max),
+                try SnapshotLoader.load(data, path: "l.json", parallelFrom: 0))
+    }
+
+    func expectSame(_ a: Snapshot, _ b: Snapshot) {
+        #expect(a.resources.map(\.id) == b.resources.map(\.id))
+        #expect(a.resources.map(\.source) == b.resources.map(\.source))
+        #expect(a.resources.map(\.body) == b.resources.map(\.body))
+        #expect(a.diagnostics == b.diagnostics)
+        #expect(a.newestTimestamp == b.newestTimestamp)
+    }
+
+    @Test("JSON: the items of a large List read on two threads give what one thread gives")
+    func parallelItems() throws {
+        let items = (0..<40).map { i in
+            """
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c\(i)", "namespace": "n",
+                    "managedFields": [{"time": "2026-01-\(10 + i % 20)T00:00:00Z"}]},
+                    "data": {"k": "\(i)"}}
+            """
+        }
+        let (one, two) = try loadBothWays(Self.kubectlList(items))
+        #expect(one.resources.count == 40)
+        expectSame(one, two)
+
+        // Objects at the items' indentation inside an item (and the items themselves elsewhere): the guessed
+        // split is wrong, and is caught.
+        let nested = (0..<40).map { i in
+            "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"d\(i)\"}, \"list\": [1,\n"
+                + "        {\"a\": \(i)}]}"
+        }
+        let (three, four) = try loadBothWays(Self.kubectlList(nested, indentOfOthers: 9))
+        #expect(three.resources.count == 40)
+        expectSame(three, four)
+
+        // An error in the second half is reported where it is.
+        var broken = items
+        broken[35] = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": }}"
+        let text = Self.kubectlList(broken)
+        var lines: [Int] = []
+        for data in [Data(text.utf8)] {
+            for threshold in [Int.max, 0] {
+                do {
+                    _ = try SnapshotLoader.load(data, path: "b.json", parallelFrom: threshold)
+                } catch {
+                    lines.append(error.location.line)
+                }
+            }
+        }
+        #expect(lines.count == 2 && lines[0] == lines[1])
+    }
 }

@@ -43,6 +43,12 @@ struct JSONReader {
     /// can go).
     var release: ((Range<Int>) -> Void)?
     private var released = 0
+    private var releaseBase = 0
+    /// When set, the top-level `items` array is read in two halves at once: this reader up to
+    /// `secondHalf.start`, another thread from there.
+    var secondHalf: SecondHalf?
+    /// Whether the last `readArray` stopped at its `until` offset instead of at `]`.
+    private var stoppedEarly = false
     /// The greatest `managedFields[].time` seen (Kubernetes writes UTC with `Z`, so the greatest is newest).
     private(set) var newest = ""
 
@@ -52,6 +58,8 @@ struct JSONReader {
         self.pos = start
         self.line = line
         self.lineStart = start
+        self.released = start
+        self.releaseBase = start
     }
 
     /// Reads one or more whitespace-separated JSON values.
@@ -189,8 +197,13 @@ struct JSONReader {
                 try skipValue()
             default:
                 if topLevel, key == "items", pos < bytes.count, bytes[pos] == UInt8(ascii: "[") {
-                    if let sink {
-                        _ = try readArray(lines: &itemLines, record: true, context: .object, sink: sink, until: nil)
+                    if let sink, let second = secondHalf, second.start > pos {
+                        secondHalf = nil
+                        try readItemsInTwoHalves(second, sink: sink)
+                        streamed = true
+                        value = .list([])
+                    } else if let sink {
+                        _ = try readArray(lines: &itemLines, record: false, context: .object, sink: sink, until: nil)
                         streamed = true
                         value = .list([])
                     } else {
@@ -346,6 +359,7 @@ struct JSONReader {
     /// that ends at that offset). Returns how many elements were read.
     private mutating func readArray(lines: inout [Int], record: Bool, context: Context, sink: ItemSink?,
                                     until end: Int?) throws(LoadError) -> Int {
+        stoppedEarly = false
         try enter()
         pos += 1
         var items: [Value] = []
@@ -367,10 +381,7 @@ struct JSONReader {
                 sink(item, itemLine)
                 // Everything before here: shared subtrees compare against earlier bytes, which brings
                 // their pages back now and then.
-                if let release, pos - released >= 32 << 20 {
-                    release(0..<pos)
-                    released = pos
-                }
+                releaseIfDue()
             } else {
                 items.append(item)
             }
@@ -378,7 +389,11 @@ struct JSONReader {
             guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
             if bytes[pos] == UInt8(ascii: ",") {
                 pos += 1
-                if let end, pos >= end { depth -= 1; return count }
+                if let end, pos >= end {
+                    depth -= 1
+                    stoppedEarly = true
+                    return count
+                }
                 continue
             }
             if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
@@ -387,6 +402,114 @@ struct JSONReader {
         depth -= 1
         lastArray = sink == nil ? .list(items) : .null
         return count
+    }
+
+    /// Lets the pages before the current position go, every 32 MB read. Everything before it: shared
+    /// subtrees compare against earlier bytes, which brings their pages back now and then.
+    private mutating func releaseIfDue() {
+        if let release, pos - released >= 32 << 20 {
+            release(releaseBase..<pos)
+            released = pos
+        }
+    }
+
+    /// Reads the rest of an array of objects after a `,` (or `[`), each to `sink`, through its `]`.
+    private mutating func readRemainingItems(sink: ItemSink) throws(LoadError) {
+        while true {
+            skipWhitespace()
+            let itemLine = line
+            let item = try readValue(.object)
+            sink(item, itemLine)
+            releaseIfDue()
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
+            throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+        }
+    }
+
+    /// The top-level `items` array (at `[`): the other thread reads from `second.start` on while this one
+    /// reads up to it. When this reader does not land exactly on `second.start` between two elements (the
+    /// guess of where an element starts was wrong), it reads on by itself and the other half is dropped.
+    private mutating func readItemsInTwoHalves(_ second: SecondHalf, sink: @escaping ItemSink) throws(LoadError) {
+        second.run(bytes: bytes, file: file, release: release)
+        var none: [Int] = []
+        do throws(LoadError) {
+            _ = try readArray(lines: &none, record: false, context: .object, sink: sink, until: second.start)
+            if stoppedEarly, pos == second.start {
+                second.wait()
+                if let error = second.error { throw error }
+                second.used = true
+                pos = second.end
+                line = second.endLine
+                lineStart = second.endLineStart
+                if second.newest > newest { newest = second.newest }
+                return
+            }
+            if stoppedEarly {
+                try enter()
+                try readRemainingItems(sink: sink)
+                depth -= 1
+            }
+            second.wait()
+        } catch {
+            second.wait()
+            throw error
+        }
+    }
+
+    /// Reads the second half of a top-level `items` array on another thread (see `readItemsInTwoHalves`).
+    final class SecondHalf: @unchecked Sendable {
+        /// The offset just after the `,` that ends the last element of the first half, and its line.
+        let start: Int
+        let line: Int
+        let sink: ItemSink
+        /// Set by the first half when it landed on `start`: the second half's elements count.
+        var used = false
+        private(set) var end = 0
+        private(set) var endLine = 0
+        private(set) var endLineStart = 0
+        private(set) var newest = ""
+        private(set) var error: LoadError?
+        private let group = DispatchGroup()
+        private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        private var file = ""
+        private var release: ((Range<Int>) -> Void)?
+
+        init(start: Int, line: Int, sink: @escaping ItemSink) {
+            self.start = start
+            self.line = line
+            self.sink = sink
+        }
+
+        fileprivate func run(bytes: UnsafeRawBufferPointer, file: String, release: ((Range<Int>) -> Void)?) {
+            self.bytes = bytes
+            self.file = file
+            self.release = release
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                read()
+                group.leave()
+            }
+        }
+
+        fileprivate func wait() { group.wait() }
+
+        private func read() {
+            var reader = JSONReader(bytes: bytes, file: file, start: start, line: line)
+            reader.depth = 2
+            reader.release = release
+            do throws(LoadError) {
+                try reader.readRemainingItems(sink: sink)
+                end = reader.pos
+                endLine = reader.line
+                endLineStart = reader.lineStart
+                newest = reader.newest
+            } catch {
+                self.error = error
+            }
+        }
     }
 
     private mutating func readString(intern: Bool = true) throws(LoadError) -> String {

@@ -13,12 +13,13 @@ public enum SnapshotLoader {
     ///
     /// `release`, when given, is told which byte ranges of `data` have been read for good, so that the
     /// caller can let a mapped file's pages go while a large input loads.
-    public static func load(_ data: Data, path: String,
-                            release: ((Range<Int>) -> Void)? = nil) throws(LoadError) -> Snapshot {
+    /// JSON inputs of `parallelFrom` bytes or more read the items of a top-level List on two threads.
+    public static func load(_ data: Data, path: String, release: ((Range<Int>) -> Void)? = nil,
+                            parallelFrom: Int = parallelThreshold) throws(LoadError) -> Snapshot {
         if Self.looksLikeJSON(data) {
             let read: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
                 do throws(LoadError) {
-                    return .success(try loadJSON(raw, path: path, release: release))
+                    return .success(try loadJSON(raw, path: path, release: release, parallelFrom: parallelFrom))
                 } catch {
                     return .failure(error)
                 }
@@ -84,23 +85,37 @@ public enum SnapshotLoader {
     }
 
     /// JSON: documents read one by one; the items of a List go straight from the reader into resources.
-    static func loadJSON(_ raw: UnsafeRawBufferPointer, path: String,
-                         release: ((Range<Int>) -> Void)? = nil) throws(LoadError) -> Snapshot {
+    static func loadJSON(_ raw: UnsafeRawBufferPointer, path: String, release: ((Range<Int>) -> Void)? = nil,
+                         parallelFrom: Int = parallelThreshold) throws(LoadError) -> Snapshot {
         var reader = JSONReader(bytes: raw, file: path)
         reader.release = release
         let all = Collector(path: path)
         reader.skipWhitespace()
+        var first = true
         while reader.offset < raw.count {
             let collector = Collector(path: path)
+            var second: Collector?
+            if first, raw.count >= parallelFrom, let split = Self.itemsSplit(raw) {
+                let half = Collector(path: path)
+                second = half
+                reader.secondHalf = JSONReader.SecondHalf(start: split.offset, line: split.line, sink: half.accept)
+            }
+            let secondHalf = reader.secondHalf
+            first = false
             let document = try reader.readDocument(sink: collector.accept)
+            reader.secondHalf = nil
             reader.skipWhitespace()
             guard all.error == nil else { continue }
             if document.streamedItems {
                 if case .map(let members) = document.value, let kind = members["kind"]?.string, kind.hasSuffix("List") {
-                    all.error = collector.error
-                    all.snapshot.resources += collector.snapshot.resources
-                    all.snapshot.diagnostics += collector.snapshot.diagnostics
-                    if collector.newest > all.newest { all.newest = collector.newest }
+                    var parts = [collector]
+                    if let second, secondHalf?.used == true { parts.append(second) }
+                    for part in parts where all.error == nil {
+                        all.error = part.error
+                        all.snapshot.resources += part.snapshot.resources
+                        all.snapshot.diagnostics += part.snapshot.diagnostics
+                        if part.newest > all.newest { all.newest = part.newest }
+                    }
                     continue
                 }
                 // An object with `items` that is not a List: read it again, whole.
@@ -125,6 +140,64 @@ public enum SnapshotLoader {
         if reader.newest > all.newest { all.newest = reader.newest }
         all.snapshot.newestTimestamp = Timestamp.parse(all.newest)
         return all.snapshot
+    }
+
+    /// Inputs from this size on read the items of a top-level List on two threads.
+    public static let parallelThreshold = 32 << 20
+
+    /// Where to split the top-level `items` array of a pretty-printed List (what kubectl prints) into two
+    /// halves: just after the `,` that precedes an element starting on its own line, with the indentation of
+    /// the first element, near the middle of the input. Only a guess: the reader checks that it lands there
+    /// between two elements (a newline never occurs inside a JSON string, so only the depth can be wrong).
+    static func itemsSplit(_ raw: UnsafeRawBufferPointer) -> (offset: Int, line: Int)? {
+        let count = raw.count
+        let key = Array(#""items""#.utf8)
+        var i = 0
+        var found = -1
+        while i + key.count < min(count, 1 << 16) {
+            if raw[i] == key[0], (0..<key.count).allSatisfy({ raw[i + $0] == key[$0] }) { found = i; break }
+            i += 1
+        }
+        guard found >= 0 else { return nil }
+        i = found + key.count
+        func skipSpace() { while i < count, [0x20, 0x09, 0x0A, 0x0D].contains(raw[i]) { i += 1 } }
+        skipSpace()
+        guard i < count, raw[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < count, raw[i] == UInt8(ascii: "[") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < count, raw[i] == UInt8(ascii: "{") else { return nil }
+        var lineStart = i
+        while lineStart > 0, raw[lineStart - 1] != 0x0A { lineStart -= 1 }
+        let indent = i - lineStart
+        guard lineStart > 0, (lineStart..<i).allSatisfy({ raw[$0] == 0x20 }) else { return nil }
+        // From the middle: a newline, `indent` spaces and `{`, after a `,` (and spaces) on the line before.
+        var n = i + (count - i) / 2
+        while n + indent + 1 < count {
+            if raw[n] == 0x0A, raw[n + indent + 1] == UInt8(ascii: "{"),
+               (1...indent).allSatisfy({ raw[n + $0] == 0x20 }) {
+                var c = n - 1
+                while c > i, [0x20, 0x09, 0x0D].contains(raw[c]) { c -= 1 }
+                if raw[c] == UInt8(ascii: ",") {
+                    return (c + 1, 1 + newlines(in: UnsafeRawBufferPointer(rebasing: raw[0..<(c + 1)])))
+                }
+            }
+            n += 1
+        }
+        return nil
+    }
+
+    static func newlines(in raw: UnsafeRawBufferPointer) -> Int {
+        guard var p = raw.baseAddress else { return 0 }
+        let end = p + raw.count
+        var lines = 0
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            lines += 1
+            p = UnsafeRawPointer(hit) + 1
+        }
+        return lines
     }
 
     static func looksLikeJSON(_ data: Data) -> Bool {

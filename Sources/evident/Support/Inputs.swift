@@ -58,6 +58,8 @@ enum Inputs {
     /// Loads and merges every snapshot input, in order, with their digests.
     static func snapshots(_ paths: [String], progress: Progress) throws(CLIError) -> (Snapshot, [InputFile]) {
         let files = try expand(paths)
+        // For measurements: EVIDENT_SEQUENTIAL_LOAD=1 reads every input on one thread.
+        let sequential = ProcessInfo.processInfo.environment["EVIDENT_SEQUENTIAL_LOAD"] == "1"
         var parts: [Snapshot] = []
         var inputs: [InputFile] = []
         for (i, path) in files.enumerated() {
@@ -72,7 +74,8 @@ enum Inputs {
             let loaded: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
                 do throws(LoadError) {
                     return .success(try SnapshotLoader.load(data, path: path,
-                                                            release: mapped == nil ? nil : { MappedFile.release(raw, $0) }))
+                                                            release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
+                                                            parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold))
                 } catch {
                     return .failure(error)
                 }
