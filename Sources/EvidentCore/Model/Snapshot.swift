@@ -177,6 +177,13 @@ public final class SnapshotIndex: Sendable {
     public let podTemplates: [PodTemplate]
     /// All pods, each with its top-most owner present in the inputs (nil for bare pods).
     public let pods: [Resource]
+    private let cache = SharedCache()
+
+    /// A value derived from the snapshot (a resolved RBAC graph, say): built by the first check that asks
+    /// for `key`, then shared by every check of the run. Checks run concurrently; one builds, others wait.
+    public func shared<T: Sendable>(_ key: String, build: () -> T) -> T {
+        cache.value(key, build: build)
+    }
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -227,13 +234,17 @@ public final class SnapshotIndex: Sendable {
                 topLevel.append(r)
             }
         }
-        for r in topLevel {
-            guard let paths = Self.workloadKinds[r.kind] else { continue }
-            let pods = r.kind == "Pod" ? [] : podsByOwner[Self.nameKey(r.kind, r.namespace, r.name)] ?? []
-            templates.append(PodTemplate(
+        // Grouping each owner's pods into variants hashes every pod spec: spread it over the cores.
+        let owners = topLevel
+        let byOwner = podsByOwner
+        templates = Parallel.map(owners.count) { i in
+            let r = owners[i]
+            guard let paths = Self.workloadKinds[r.kind] else { return nil }
+            let pods = r.kind == "Pod" ? [] : byOwner[Self.nameKey(r.kind, r.namespace, r.name)] ?? []
+            return PodTemplate(
                 resource: r, specPath: paths.spec, metadataPath: paths.metadata, spec: r.body.at(paths.spec) ?? .null,
-                metadata: r.body.at(paths.metadata) ?? .null, pods: pods))
-        }
+                metadata: r.body.at(paths.metadata) ?? .null, pods: pods)
+        }.compactMap { $0 }
         self.podTemplates = templates
     }
 
@@ -256,5 +267,59 @@ public final class SnapshotIndex: Sendable {
     /// Namespaces that hold at least one pod or pod-bearing workload, sorted.
     public var namespacesWithWorkloads: [String] {
         Set(podTemplates.compactMap(\.namespace)).sorted()
+    }
+}
+
+/// The values behind `SnapshotIndex.shared`.
+private final class SharedCache: @unchecked Sendable {
+    private let lock = NSRecursiveLock()
+    private var values: [String: any Sendable] = [:]
+
+    func value<T: Sendable>(_ key: String, build: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = values[key] as? T { return value }
+        let value = build()
+        values[key] = value
+        return value
+    }
+}
+
+/// Work spread over the cores, results in input order.
+enum Parallel {
+    /// `transform(0..<count)`, computed in chunks on every core.
+    static func map<T: Sendable>(_ count: Int, _ transform: (Int) -> T) -> [T] {
+        guard count > 1 else { return (0..<count).map(transform) }
+        let results = Slots<T>(count: count)
+        let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        withoutActuallyEscaping(transform) { transform in
+            let work = UncheckedBox(transform)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let lower = count * chunk / chunks
+                let upper = count * (chunk + 1) / chunks
+                for i in lower..<upper { results.set(i, work.value(i)) }
+            }
+        }
+        return results.values
+    }
+
+    private final class UncheckedBox<V>: @unchecked Sendable {
+        let value: V
+        init(_ value: V) { self.value = value }
+    }
+
+    /// Each index written by exactly one worker, read after all have finished.
+    private final class Slots<T>: @unchecked Sendable {
+        private let storage: UnsafeMutableBufferPointer<T?>
+        init(count: Int) {
+            storage = .allocate(capacity: count)
+            storage.initialize(repeating: nil)
+        }
+        deinit {
+            storage.deinitialize()
+            storage.deallocate()
+        }
+        func set(_ i: Int, _ value: T) { storage[i] = value }
+        var values: [T] { storage.compactMap { $0 } }
     }
 }

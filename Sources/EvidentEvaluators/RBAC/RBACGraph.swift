@@ -244,6 +244,11 @@ struct RBACGraph: Sendable {
     var clusterRoleBindings: [RBACBinding] { bindings.filter(\.isClusterWide) }
     var roleBindings: [RBACBinding] { bindings.filter { !$0.isClusterWide } }
 
+    /// The graph of `index`, resolved once and shared by every RBAC check of a run.
+    static func shared(_ index: SnapshotIndex) -> RBACGraph {
+        index.shared("rbac-graph") { RBACGraph(index) }
+    }
+
     init(_ index: SnapshotIndex) {
         let clusterRoleObjects = index.resources(ofKind: "ClusterRole").sorted { $0.name < $1.name }
         var clusterRoles: [String: RBACRole] = [:]
@@ -258,12 +263,11 @@ struct RBACGraph: Sendable {
         }
         self.clusterRoles = clusterRoles
         self.roles = roles
-        self.allRoles = clusterRoles.values.sorted { $0.resource.id < $1.resource.id }
-            + roles.values.flatMap(\.values).sorted { $0.resource.id < $1.resource.id }
+        self.allRoles = Self.sortedByID(Array(clusterRoles.values)) + Self.sortedByID(roles.values.flatMap(\.values))
 
         var bindings: [RBACBinding] = []
         for kind in ["ClusterRoleBinding", "RoleBinding"] {
-            for object in index.resources(ofKind: kind).sorted(by: { $0.id < $1.id }) {
+            for object in Self.sortedByID(index.resources(ofKind: kind), id: \.id) {
                 let roleRef = object.body["roleRef"] ?? .null
                 let roleKind = roleRef["kind"]?.string ?? ""
                 let roleName = roleRef["name"]?.string ?? ""
@@ -301,6 +305,15 @@ struct RBACGraph: Sendable {
         }
         self.serviceAccountBindings = serviceAccountBindings
         self.groupBindings = groupBindings
+    }
+
+    /// Sorted by resource id, each id computed once.
+    private static func sortedByID(_ roles: [RBACRole]) -> [RBACRole] {
+        sortedByID(roles, id: \.resource.id)
+    }
+
+    private static func sortedByID<T>(_ items: [T], id: (T) -> ResourceID) -> [T] {
+        items.map { (id($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     private static func accountKey(_ name: String, _ namespace: String?) -> String {
