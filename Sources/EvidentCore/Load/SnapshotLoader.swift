@@ -26,11 +26,14 @@ public enum SnapshotLoader {
             }
             return try read.get()
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
-                            hint: "a snapshot is the JSON or YAML that kubectl prints")
+        let read: Result<[YAMLReader.Document], LoadError> = data.withUnsafeBytes { raw in
+            guard String(validating: raw, as: UTF8.self) != nil else {
+                return .failure(LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
+                                          hint: "a snapshot is the JSON or YAML that kubectl prints"))
+            }
+            do throws(LoadError) { return .success(try YAMLEventReader.read(raw, file: path)) } catch { return .failure(error) }
         }
-        let documents = try YAMLReader.read(text, file: path).map { ($0.value, $0.line, $0.itemLines) }
+        let documents = try read.get().map { ($0.value, $0.line, $0.itemLines) }
         var snapshot = Snapshot()
         var newest = ""
         for document in documents {
