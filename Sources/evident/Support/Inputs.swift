@@ -60,32 +60,56 @@ enum Inputs {
         let files = try expand(paths)
         // For measurements: EVIDENT_SEQUENTIAL_LOAD=1 reads every input on one thread.
         let sequential = ProcessInfo.processInfo.environment["EVIDENT_SEQUENTIAL_LOAD"] == "1"
+        let results = LoadedFiles(count: files.count)
+        if sequential || files.count == 1 {
+            for (i, path) in files.enumerated() {
+                progress.update("loading \(path) (\(i + 1)/\(files.count))")
+                results.set(i, loadOne(path, sequential: sequential))
+            }
+        } else {
+            // A folder of manifests: files load on every core; the first error in file order is reported.
+            progress.update("loading \(files.count) files")
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                results.set(i, loadOne(files[i], sequential: false))
+            }
+        }
         var parts: [Snapshot] = []
         var inputs: [InputFile] = []
-        for (i, path) in files.enumerated() {
-            progress.update("loading \(path) (\(i + 1)/\(files.count))")
-            let mapped = path == "-" ? nil : MappedFile.map(path)
-            let data: Data
-            if let mapped { data = mapped } else { data = try read(path) }
-            let digest = data.withUnsafeBytes { raw in
-                Digest.sha256(raw) { if mapped != nil { MappedFile.release(raw, $0) } }
-            }
-            inputs.append(InputFile(path: path, role: .snapshot, sha256: digest, bytes: data.count))
-            let loaded: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
-                do throws(LoadError) {
-                    return .success(try SnapshotLoader.load(data, path: path,
-                                                            release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
-                                                            parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            switch loaded {
-            case .success(let snapshot): parts.append(snapshot)
-            case .failure(let error): throw .load(error)
+        for result in results.values {
+            switch result {
+            case .success(let loaded):
+                parts.append(loaded.snapshot)
+                inputs.append(loaded.input)
+            case .failure(let error):
+                throw error
             }
         }
         return (Snapshot.merging(parts), inputs)
+    }
+
+    /// One snapshot file: mapped (or read), hashed and loaded.
+    private static func loadOne(_ path: String, sequential: Bool) -> Result<(snapshot: Snapshot, input: InputFile), CLIError> {
+        let mapped = path == "-" ? nil : MappedFile.map(path)
+        let data: Data
+        if let mapped {
+            data = mapped
+        } else {
+            do throws(CLIError) { data = try read(path) } catch { return .failure(error) }
+        }
+        let digest = data.withUnsafeBytes { raw in
+            Digest.sha256(raw) { if mapped != nil { MappedFile.release(raw, $0) } }
+        }
+        let input = InputFile(path: path, role: .snapshot, sha256: digest, bytes: data.count)
+        return data.withUnsafeBytes { raw in
+            do throws(LoadError) {
+                let snapshot = try SnapshotLoader.load(data, path: path,
+                                                       release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
+                                                       parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold)
+                return .success((snapshot, input))
+            } catch {
+                return .failure(.load(error))
+            }
+        }
     }
 
     /// The built-in snapshot of `evident audit --example`.
@@ -99,6 +123,26 @@ enum Inputs {
         } catch {
             throw .load(error)
         }
+    }
+}
+
+/// Results of loading several files at once, each slot written by one worker.
+private final class LoadedFiles: @unchecked Sendable {
+    private var storage: [Result<(snapshot: Snapshot, input: InputFile), CLIError>?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Result<(snapshot: Snapshot, input: InputFile), CLIError>) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [Result<(snapshot: Snapshot, input: InputFile), CLIError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
     }
 }
 
