@@ -10,6 +10,15 @@ public struct ContainerRef: Sendable {
     public var name: String { value["name"]?.string ?? "" }
     public var image: String { value["image"]?.string ?? "" }
     public var securityContext: Value { value["securityContext"] ?? .null }
+
+    /// Every container, init container and ephemeral container of a pod spec, in that order.
+    static func all(in spec: Value) -> [ContainerRef] {
+        var out: [ContainerRef] = []
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for (i, c) in (spec[list]?.items ?? []).enumerated() { out.append(ContainerRef(list: list, index: i, value: c)) }
+        }
+        return out
+    }
 }
 
 /// What a pod-spec check sees for one pod (or one workload's pod template).
@@ -28,14 +37,8 @@ public struct PodSpecContext: Sendable {
     public var podSecurityContext: Value { spec["securityContext"] ?? .null }
     public var namespaceLabels: [String: String] { index.namespaceLabels(namespace) }
 
-    /// Every container, init container and ephemeral container, in that order.
-    public var containers: [ContainerRef] {
-        var out: [ContainerRef] = []
-        for list in ["containers", "initContainers", "ephemeralContainers"] {
-            for (i, c) in (spec[list]?.items ?? []).enumerated() { out.append(ContainerRef(list: list, index: i, value: c)) }
-        }
-        return out
-    }
+    /// Every container, init container and ephemeral container, in that order (listed once per template).
+    public var containers: [ContainerRef] { template.containers }
 
     /// `securityContext.<field>` of the container, falling back to the pod's (the spec's `eff(f)`).
     public func effective(_ field: String, of container: ContainerRef) -> Value? {

@@ -60,6 +60,8 @@ public struct PodTemplate: Sendable {
     public let variants: [PodVariant]
     /// For each of `pods`, the index of its variant in `variants`.
     public let variantOfPod: [Int]
+    /// Every container, init container and ephemeral container of `spec`, in that order.
+    public let containers: [ContainerRef]
 
     public init(resource: Resource, specPath: String, metadataPath: String, spec: Value, metadata: Value,
                 pods: [Resource]) {
@@ -70,6 +72,7 @@ public struct PodTemplate: Sendable {
         self.metadata = metadata
         self.pods = pods
         (self.variants, self.variantOfPod) = PodVariant.group(pods)
+        self.containers = ContainerRef.all(in: spec)
     }
 
     private init(pod: Resource, spec: Value, metadata: Value) {
@@ -81,6 +84,7 @@ public struct PodTemplate: Sendable {
         self.pods = [pod]
         self.variants = []
         self.variantOfPod = []
+        self.containers = ContainerRef.all(in: spec)
     }
 
     public var namespace: String? { resource.namespace }
