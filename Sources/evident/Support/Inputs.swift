@@ -96,19 +96,20 @@ enum Inputs {
         } else {
             do throws(CLIError) { data = try read(path) } catch { return .failure(error) }
         }
-        let digest = data.withUnsafeBytes { raw in
-            Digest.sha256(raw) { if mapped != nil { MappedFile.release(raw, $0) } }
-        }
-        let input = InputFile(path: path, role: .snapshot, sha256: digest, bytes: data.count)
         return data.withUnsafeBytes { raw in
+            // The digest is computed on another thread while the snapshot loads.
+            let digest = BackgroundDigest(raw, releasing: mapped != nil)
+            let loaded: Snapshot
             do throws(LoadError) {
-                let snapshot = try SnapshotLoader.load(data, path: path,
-                                                       release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
-                                                       parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold)
-                return .success((snapshot, input))
+                loaded = try SnapshotLoader.load(data, path: path,
+                                                 release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
+                                                 parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold)
             } catch {
+                _ = digest.wait()
                 return .failure(.load(error))
             }
+            let input = InputFile(path: path, role: .snapshot, sha256: digest.wait(), bytes: data.count)
+            return .success((loaded, input))
         }
     }
 
@@ -143,6 +144,35 @@ private final class LoadedFiles: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return storage.compactMap { $0 }
+    }
+}
+
+/// The SHA-256 of a buffer, computed on another thread; `wait` before the buffer goes away.
+private final class BackgroundDigest: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var digest = ""
+    private let bytes: UnsafeRawBufferPointer
+    private let releasing: Bool
+
+    init(_ bytes: UnsafeRawBufferPointer, releasing: Bool) {
+        self.bytes = bytes
+        self.releasing = releasing
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            run()
+            group.leave()
+        }
+    }
+
+    private func run() {
+        let bytes = self.bytes
+        let releasing = self.releasing
+        digest = Digest.sha256(bytes) { if releasing { MappedFile.release(bytes, $0) } }
+    }
+
+    func wait() -> String {
+        group.wait()
+        return digest
     }
 }
 
