@@ -57,50 +57,57 @@ struct ReportTemplates {
 enum ReportWriter {
     static func write(_ result: AuditResult, formats: [ReportFormat], options: ReportOptions,
                       to folder: String) throws(CLIError) -> [String] {
-        var rendered: [(ReportFormat, String?)] = []
-        for format in formats {
-            do {
-                switch format {
-                case .html: rendered.append((format, try ReportRenderer.html(result, options: options)))
-                case .markdown: rendered.append((format, try ReportRenderer.markdown(result, options: options)))
-                case .junit: rendered.append((format, ReportRenderer.junit(result, options: options)))
-                case .json: rendered.append((format, nil))
-                }
-            } catch {
-                throw .invalid("cannot render the \(format.rawValue) report: \(error)")
-            }
-        }
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw .invalid("cannot create the output folder \(folder): \(error.localizedDescription)")
         }
-        var staged: [(temp: String, final: String)] = []
-        for (format, text) in rendered {
-            let final = (folder as NSString).appendingPathComponent(format.fileName)
-            let temp = (folder as NSString).appendingPathComponent(".\(format.fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            let ok: Bool
-            if let text {
-                ok = fm.createFile(atPath: temp, contents: Data(text.utf8))
-            } else {
-                ok = stream(to: temp) { write in ReportRenderer.json(result, options: options, write: write) }
-            }
-            guard ok else {
-                for s in staged { try? fm.removeItem(atPath: s.temp) }
-                try? fm.removeItem(atPath: temp)
-                throw .invalid("cannot write \(temp): check that \(folder) is writable")
-            }
-            staged.append((temp, final))
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let paths = formats.map { format in
+            (temp: (folder as NSString).appendingPathComponent(".\(format.fileName).\(pid).tmp"),
+             final: (folder as NSString).appendingPathComponent(format.fileName))
+        }
+        // Every report renders on its own core; each is written to its temporary file.
+        let outcomes = Outcomes(count: formats.count)
+        DispatchQueue.concurrentPerform(iterations: formats.count) { i in
+            outcomes.set(i, render(formats[i], result, options: options, to: paths[i].temp))
+        }
+        for (i, outcome) in outcomes.values.enumerated() where outcome != nil {
+            for p in paths { try? fm.removeItem(atPath: p.temp) }
+            throw .invalid(outcome ?? "cannot write \(paths[i].temp)")
         }
         var written: [String] = []
-        for s in staged {
-            if rename(s.temp, s.final) != 0 {
-                throw .invalid("cannot move the report into place at \(s.final): \(String(cString: strerror(errno)))")
+        for p in paths {
+            if rename(p.temp, p.final) != 0 {
+                throw .invalid("cannot move the report into place at \(p.final): \(String(cString: strerror(errno)))")
             }
-            written.append(s.final)
+            written.append(p.final)
         }
         return written
+    }
+
+    /// Renders one report into `temp`; nil when done, else what went wrong.
+    private static func render(_ format: ReportFormat, _ result: AuditResult, options: ReportOptions,
+                               to temp: String) -> String? {
+        let folder = (temp as NSString).deletingLastPathComponent
+        let text: String
+        do {
+            switch format {
+            case .html: text = try ReportRenderer.html(result, options: options)
+            case .markdown: text = try ReportRenderer.markdown(result, options: options)
+            case .junit: text = ReportRenderer.junit(result, options: options)
+            case .json:
+                let ok = stream(to: temp) { write in ReportRenderer.json(result, options: options, write: write) }
+                return ok ? nil : "cannot write \(temp): check that \(folder) is writable"
+            }
+        } catch {
+            return "cannot render the \(format.rawValue) report: \(error)"
+        }
+        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
+            return "cannot write \(temp): check that \(folder) is writable"
+        }
+        return nil
     }
 
     /// Creates `path` and writes what `render` hands over into it; false when any write failed.
@@ -114,5 +121,25 @@ enum ReportWriter {
         }
         do { try handle.close() } catch { failed = true }
         return !failed
+    }
+}
+
+/// What rendering each report came to, written from concurrent workers.
+private final class Outcomes: @unchecked Sendable {
+    private var storage: [String?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: String?) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [String?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
     }
 }
