@@ -6,6 +6,6 @@ enum HTMLReport {
     static func render(_ model: ReportModel, options: ReportOptions) throws(ReportError) -> String {
         try Templates.checkEscapesEverything(options.htmlTemplate, name: options.htmlTemplateName)
         let template = try Templates.parse(options.htmlTemplate, name: options.htmlTemplateName)
-        return template.render(model)
+        return template.render(MustacheBox.box(model))
     }
 }

@@ -7,8 +7,9 @@ import EvidentCore
 /// `null` (never omitted). Strings are the result's own text, unabridged and unsanitised, escaped per
 /// RFC 8259. Times are RFC 3339 UTC; plan dates are `YYYY-MM-DD`.
 enum JSONReport {
-    static func render(_ result: AuditResult) -> String {
-        var w = JSONWriter()
+    /// The whole document; with a `sink`, handed over in pieces as it is written (and "" returned).
+    static func render(_ result: AuditResult, sink: ((String) -> Void)? = nil) -> String {
+        var w = JSONWriter(sink: sink)
         w.beginObject()
         w.member("schemaVersion", 1)
         w.object("tool") { w in
@@ -98,7 +99,10 @@ enum JSONReport {
         }
         if let network = result.network { Self.network(network, &w) }
         w.endObject()
-        return w.output + "\n"
+        guard sink != nil else { return w.output + "\n" }
+        w.finish()
+        sink?("\n")
+        return ""
     }
 
     /// The network exposure summary (present when the network engine ran; lists capped, totals complete).

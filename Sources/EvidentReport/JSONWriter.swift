@@ -9,12 +9,31 @@ struct JSONWriter {
     /// One entry per open container: whether it already holds a member.
     private var nonEmpty: [Bool] = []
     private var afterKey = false
+    /// When set, output is handed over in pieces of about `chunk` bytes instead of gathered whole.
+    private let sink: ((String) -> Void)?
+    private static let chunk = 1 << 20
 
-    init() {
-        output.reserveCapacity(1 << 16)
+    init(sink: ((String) -> Void)? = nil) {
+        self.sink = sink
+        output.reserveCapacity(sink == nil ? 1 << 16 : Self.chunk + (1 << 16))
+    }
+
+    /// With a sink: hands over what has been written so far when it has grown past a chunk.
+    private mutating func flushIfFull() {
+        guard let sink, output.utf8.count >= Self.chunk else { return }
+        sink(output)
+        output.removeAll(keepingCapacity: true)
+    }
+
+    /// With a sink: hands over the rest of the output.
+    mutating func finish() {
+        guard let sink, !output.isEmpty else { return }
+        sink(output)
+        output.removeAll(keepingCapacity: true)
     }
 
     private mutating func beforeValue() {
+        flushIfFull()
         if afterKey {
             afterKey = false
             return
@@ -136,6 +155,12 @@ struct JSONWriter {
 
     static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most text is printable ASCII without quotes or backslashes: nothing to escape.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

@@ -219,7 +219,7 @@ enum MarkdownReport {
         let full = view(model, options: options)
         let budget = max(0, options.markdownBudget)
         func size(_ s: String) -> Int { s.utf16.count }
-        func draw(_ v: View) -> String { template.render(v) }
+        func draw(_ v: View) -> String { template.render(MustacheBox.box(v)) }
 
         var text = draw(full)
         if size(text) <= budget { return text }

@@ -54,4 +54,12 @@ public enum ReportRenderer {
     public static func oscalPOAM(_ result: AuditResult, options: ReportOptions) -> String {
         OSCALReport.poam(result)
     }
+
+    /// `results.json` streamed: the same bytes as `json`, handed to `write` in pieces of about a megabyte,
+    /// so that a report with every finding of a large cluster is never held whole in memory.
+    public static func json(_ result: AuditResult, options: ReportOptions, write: (String) -> Void) {
+        withoutActuallyEscaping(write) { write in
+            _ = JSONReport.render(result, sink: write)
+        }
+    }
 }

@@ -224,4 +224,113 @@ struct SnapshotLoaderTests {
             """)
         #expect(s.newestTimestamp == Date(timeIntervalSince1970: 1_772_600_767.5))
     }
+
+    @Test("JSON: what no check needs is dropped while reading, with its syntax still checked")
+    func jsonSkipsWhileReading() throws {
+        let json = """
+            {"kind": "PodList", "apiVersion": "v1", "items": [
+              {"apiVersion": "v1", "kind": "Pod",
+               "metadata": {"name": "p", "namespace": "n",
+                 "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\\"env\\": \\"x\\"}", "a": "b"},
+                 "managedFields": [{"manager": "m", "time": "2026-05-06T07:08:09Z", "fieldsV1": {"f:spec": {}}}]},
+               "spec": {"containers": [{"name": "c", "image": "registry.example.com/team/app:1.0.0"}]},
+               "status": {"phase": "Running", "podIP": "10.0.0.1", "qosClass": "BestEffort",
+                 "conditions": [{"type": "Ready", "status": "True"}],
+                 "containerStatuses": [{"name": "c", "imageID": "sha", "state": {"running": {}}}]}}
+            ]}
+            """
+        let s = try load(json, path: "pods.json")
+        let pod = try #require(s.resources.first)
+        #expect(pod.annotations == ["a": "b"])
+        #expect(pod.body.at("metadata.annotations") == .map(["a": .string("b")]))
+        #expect(pod.body.at("metadata.managedFields") == nil)
+        #expect(pod.status == .map(["phase": .string("Running"), "podIP": .string("10.0.0.1"),
+                                    "containerStatuses": .list([.map(["name": .string("c"), "imageID": .string("sha")])])]))
+        #expect(s.newestTimestamp == Timestamp.parse("2026-05-06T07:08:09Z"))
+        #expect(s.resources.map(\.source.line) == [2])
+
+        // Skipped parts are still JSON: broken syntax or a repeated key inside them fails.
+        #expect(throws: LoadError.self) {
+            try load(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","managedFields":[{"time":}]}}"#, path: "b.json")
+        }
+        #expect(throws: LoadError.self) {
+            try load(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","managedFields":[],"managedFields":[]}}"#,
+                     path: "d.json")
+        }
+    }
+
+    @Test("JSON: an object with items that is not a List stays one object; List items keep input order")
+    func jsonItemsOfNonList() throws {
+        let s = try load("""
+            {"apiVersion": "example.com/v1", "kind": "Bundle", "metadata": {"name": "b"},
+             "items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "inner"}}]}
+            {"items": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c1"}},
+                       {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c2"}}], "kind": "List"}
+            """, path: "mixed.json")
+        #expect(s.resources.map(\.name) == ["b", "c1", "c2"])
+        #expect(s.resources[0].body.at("items")?.items.count == 1)
+        #expect(s.resources.map(\.source.line) == [1, 3, 4])
+    }
+
+    /// A kubectl-style List: four-space indentation, items on their own lines at eight spaces.
+    static func kubectlList(_ items: [String], indentOfOthers: Int = 8) -> String {
+        "{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n"
+            + items.enumerated().map { String(repeating: " ", count: $0 == 0 ? 8 : indentOfOthers) + $1 }
+                .joined(separator: ",\n")
+            + "\n    ],\n    \"kind\": \"List\"\n}\n"
+    }
+
+    func loadBothWays(_ json: String) throws -> (Snapshot, Snapshot) {
+        let data = Data(json.utf8)
+        return (try SnapshotLoader.load(data, path: "l.json", parallelFrom: .max),
+                try SnapshotLoader.load(data, path: "l.json", parallelFrom: 0))
+    }
+
+    func expectSame(_ a: Snapshot, _ b: Snapshot) {
+        #expect(a.resources.map(\.id) == b.resources.map(\.id))
+        #expect(a.resources.map(\.source) == b.resources.map(\.source))
+        #expect(a.resources.map(\.body) == b.resources.map(\.body))
+        #expect(a.diagnostics == b.diagnostics)
+        #expect(a.newestTimestamp == b.newestTimestamp)
+    }
+
+    @Test("JSON: the items of a large List read on two threads give what one thread gives")
+    func parallelItems() throws {
+        let items = (0..<40).map { i in
+            """
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c\(i)", "namespace": "n",
+                    "managedFields": [{"time": "2026-01-\(10 + i % 20)T00:00:00Z"}]},
+                    "data": {"k": "\(i)"}}
+            """
+        }
+        let (one, two) = try loadBothWays(Self.kubectlList(items))
+        #expect(one.resources.count == 40)
+        expectSame(one, two)
+
+        // Objects at the items' indentation inside an item (and the items themselves elsewhere): the guessed
+        // split is wrong, and is caught.
+        let nested = (0..<40).map { i in
+            "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"d\(i)\"}, \"list\": [1,\n"
+                + "        {\"a\": \(i)}]}"
+        }
+        let (three, four) = try loadBothWays(Self.kubectlList(nested, indentOfOthers: 9))
+        #expect(three.resources.count == 40)
+        expectSame(three, four)
+
+        // An error in the second half is reported where it is.
+        var broken = items
+        broken[35] = "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": }}"
+        let text = Self.kubectlList(broken)
+        var lines: [Int] = []
+        for data in [Data(text.utf8)] {
+            for threshold in [Int.max, 0] {
+                do {
+                    _ = try SnapshotLoader.load(data, path: "b.json", parallelFrom: threshold)
+                } catch {
+                    lines.append(error.location.line)
+                }
+            }
+        }
+        #expect(lines.count == 2 && lines[0] == lines[1])
+    }
 }

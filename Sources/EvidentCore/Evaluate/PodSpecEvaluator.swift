@@ -10,6 +10,15 @@ public struct ContainerRef: Sendable {
     public var name: String { value["name"]?.string ?? "" }
     public var image: String { value["image"]?.string ?? "" }
     public var securityContext: Value { value["securityContext"] ?? .null }
+
+    /// Every container, init container and ephemeral container of a pod spec, in that order.
+    static func all(in spec: Value) -> [ContainerRef] {
+        var out: [ContainerRef] = []
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            for (i, c) in (spec[list]?.items ?? []).enumerated() { out.append(ContainerRef(list: list, index: i, value: c)) }
+        }
+        return out
+    }
 }
 
 /// What a pod-spec check sees for one pod (or one workload's pod template).
@@ -28,14 +37,8 @@ public struct PodSpecContext: Sendable {
     public var podSecurityContext: Value { spec["securityContext"] ?? .null }
     public var namespaceLabels: [String: String] { index.namespaceLabels(namespace) }
 
-    /// Every container, init container and ephemeral container, in that order.
-    public var containers: [ContainerRef] {
-        var out: [ContainerRef] = []
-        for list in ["containers", "initContainers", "ephemeralContainers"] {
-            for (i, c) in (spec[list]?.items ?? []).enumerated() { out.append(ContainerRef(list: list, index: i, value: c)) }
-        }
-        return out
-    }
+    /// Every container, init container and ephemeral container, in that order (listed once per template).
+    public var containers: [ContainerRef] { template.containers }
 
     /// `securityContext.<field>` of the container, falling back to the pod's (the spec's `eff(f)`).
     public func effective(_ field: String, of container: ContainerRef) -> Value? {
@@ -95,14 +98,20 @@ public enum PodSpecDriver {
             evaluated += 1
             let baseKeys = Set(base.map(Self.comparisonKey))
             var folded = template.resource.kind == "Pod" ? 1 : 0
-            for pod in template.pods {
-                let own = PodTemplate.ofPod(pod)
-                let result = try violations(PodSpecContext(template: own, index: context.index))
-                if Set(result.map(Self.comparisonKey)) == baseKeys {
-                    folded += 1
-                } else {
+            // One evaluation per variant of the owner's pods (pods that look the same to the check).
+            var differing: [[Violation]?] = []
+            differing.reserveCapacity(template.variants.count)
+            for variant in template.variants {
+                let result = try violations(PodSpecContext(template: variant.template, index: context.index))
+                differing.append(Set(result.map(Self.comparisonKey)) == baseKeys ? nil : result)
+            }
+            for (pod, v) in zip(template.pods, template.variantOfPod) {
+                if let result = differing[v] {
                     evaluated += 1
+                    let own = PodTemplate.ofPod(pod)
                     findings += result.map { Self.finding($0, on: own, pods: 1) }
+                } else {
+                    folded += 1
                 }
             }
             findings += base.map { Self.finding($0, on: template, pods: folded) }

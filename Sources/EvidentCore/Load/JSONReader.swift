@@ -4,15 +4,32 @@ import Foundation
 /// about 5 MB/s here and neither it nor JSONDecoder reports line numbers. It records the line where each
 /// top-level value and each element of a top-level `items` array starts, which is where findings point.
 /// Strict: duplicate keys, invalid UTF-8 and trailing garbage are errors.
+///
+/// What no check may ever see is skipped while reading objects (top-level values and `items` elements):
+/// `metadata.managedFields` (only its newest `time` is kept, in `newest`) and the last-applied-configuration
+/// annotation; their syntax is still checked. Strings of 16 to 96 bytes (too long to live inline in a Swift
+/// string) are interned, so repeated images, label values and times share one copy.
 struct JSONReader {
     struct Document {
         var value: Value
         var line: Int
         /// For a top-level object with an `items` array: the line of each element.
         var itemLines: [Int]
+        /// With an item sink: whether the top-level `items` elements went to the sink (the value then holds
+        /// an empty `items`), and the byte offset where the document starts, to read it again if need be.
+        var streamedItems = false
+        var start = 0
     }
 
+    /// Where the elements of a top-level `items` array go as they are read, instead of into the tree.
+    typealias ItemSink = (_ item: Value, _ line: Int) -> Void
+
     static let maxDepth = 256
+
+    /// Where an object sits, for what may be skipped inside it.
+    private enum Context {
+        case plain, object, metadata, annotations
+    }
 
     private let bytes: UnsafeRawBufferPointer
     private let file: String
@@ -20,26 +37,73 @@ struct JSONReader {
     private var line = 1
     private var lineStart = 0
     private var depth = 0
+    private var strings = StringTable()
+    private var subtrees = SubtreeTable()
+    /// Told, now and then, that the bytes before an offset will not be read again (a mapped file's pages
+    /// can go).
+    var release: ((Range<Int>) -> Void)?
+    private var released = 0
+    private var releaseBase = 0
+    /// When set, the top-level `items` array is read in two halves at once: this reader up to
+    /// `secondHalf.start`, another thread from there.
+    var secondHalf: SecondHalf?
+    /// Whether the last `readArray` stopped at its `until` offset instead of at `]`.
+    private var stoppedEarly = false
+    /// The greatest `managedFields[].time` seen (Kubernetes writes UTC with `Z`, so the greatest is newest).
+    private(set) var newest = ""
 
-    private init(bytes: UnsafeRawBufferPointer, file: String) {
+    init(bytes: UnsafeRawBufferPointer, file: String, start: Int = 0, line: Int = 1) {
         self.bytes = bytes
         self.file = file
+        self.pos = start
+        self.line = line
+        self.lineStart = start
+        self.released = start
+        self.releaseBase = start
     }
 
     /// Reads one or more whitespace-separated JSON values.
     static func read(_ data: UnsafeRawBufferPointer, file: String) throws(LoadError) -> [Document] {
         var reader = JSONReader(bytes: data, file: file)
+        return try reader.readDocuments(sink: nil)
+    }
+
+    /// Reads every document to the end of the input; elements of top-level `items` arrays go to `sink`.
+    mutating func readDocuments(sink: ItemSink?) throws(LoadError) -> [Document] {
         var documents: [Document] = []
-        reader.skipWhitespace()
-        while reader.pos < data.count {
-            let startLine = reader.line
-            var itemLines: [Int] = []
-            let value = try reader.readValue(itemLines: &itemLines, topLevel: true)
-            documents.append(Document(value: value, line: startLine, itemLines: itemLines))
-            reader.skipWhitespace()
+        skipWhitespace()
+        while pos < bytes.count {
+            documents.append(try readDocument(sink: sink))
+            skipWhitespace()
         }
         return documents
     }
+
+    /// Reads one top-level value.
+    mutating func readDocument(sink: ItemSink?) throws(LoadError) -> Document {
+        skipWhitespace()
+        let start = pos
+        let startLine = line
+        var itemLines: [Int] = []
+        var streamed = false
+        let value: Value
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "{") {
+            value = try readObject(context: .object, itemLines: &itemLines, sink: sink, streamed: &streamed)
+        } else {
+            value = try readValue(.plain)
+        }
+        return Document(value: value, line: startLine, itemLines: itemLines, streamedItems: streamed, start: start)
+    }
+
+    /// The elements of the top-level `items` array starting at the current position (`[`), each read as an
+    /// object and handed to `sink` with its line; stops after the array's `]`.
+    mutating func readItems(until end: Int? = nil, sink: @escaping ItemSink) throws(LoadError) -> Int {
+        var lines: [Int] = []
+        return try readArray(lines: &lines, record: false, context: .object, sink: sink, until: end)
+    }
+
+    var offset: Int { pos }
+    var currentLine: Int { line }
 
     private var location: SourceLocation { SourceLocation(file: file, line: line, column: pos - lineStart + 1) }
 
@@ -47,7 +111,7 @@ struct JSONReader {
         LoadError("invalid JSON: \(message)", at: location, word: word)
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while pos < bytes.count {
             switch bytes[pos] {
             case 0x20, 0x09, 0x0D: pos += 1
@@ -57,14 +121,21 @@ struct JSONReader {
         }
     }
 
-    private mutating func readValue(itemLines: inout [Int], topLevel: Bool) throws(LoadError) -> Value {
+    private mutating func readValue(_ context: Context) throws(LoadError) -> Value {
         skipWhitespace()
         guard pos < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[pos] {
-        case UInt8(ascii: "{"): return try readObject(itemLines: &itemLines, topLevel: topLevel)
+        case UInt8(ascii: "{"):
+            var none: [Int] = []
+            var streamed = false
+            let start = pos
+            let value = try readObject(context: context, itemLines: &none, sink: nil, streamed: &streamed)
+            return context == .plain ? subtrees.share(value, bytes, start..<pos) : value
         case UInt8(ascii: "["):
             var none: [Int] = []
-            return try readArray(lines: &none, record: false)
+            let start = pos
+            _ = try readArray(lines: &none, record: false, context: .plain, sink: nil, until: nil)
+            return subtrees.share(lastArray, bytes, start..<pos)
         case UInt8(ascii: "\""): return .string(try readString())
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
@@ -92,7 +163,8 @@ struct JSONReader {
         if depth > Self.maxDepth { throw fail("nesting deeper than \(Self.maxDepth) levels") }
     }
 
-    private mutating func readObject(itemLines: inout [Int], topLevel: Bool) throws(LoadError) -> Value {
+    private mutating func readObject(context: Context, itemLines: inout [Int], sink: ItemSink?,
+                                     streamed: inout Bool) throws(LoadError) -> Value {
         try enter()
         pos += 1
         var members: [String: Value] = [:]
@@ -102,6 +174,8 @@ struct JSONReader {
             depth -= 1
             return .map(members)
         }
+        let topLevel = depth == 1
+        var skipped: Set<String> = []
         while true {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
@@ -110,15 +184,43 @@ struct JSONReader {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after key", word: key) }
             pos += 1
-            let value: Value
             skipWhitespace()
-            if topLevel, key == "items", pos < bytes.count, bytes[pos] == UInt8(ascii: "[") {
-                value = try readArray(lines: &itemLines, record: true)
-            } else {
-                var none: [Int] = []
-                value = try readValue(itemLines: &none, topLevel: false)
+            var value: Value?
+            switch context {
+            case .object where key == "metadata":
+                value = try readValue(.metadata)
+            case .metadata where key == "managedFields":
+                try skipManagedFields()
+            case .metadata where key == "annotations":
+                value = try readValue(.annotations)
+            case .annotations where key == SnapshotLoader.lastApplied:
+                try skipValue()
+            default:
+                if topLevel, key == "items", pos < bytes.count, bytes[pos] == UInt8(ascii: "[") {
+                    if let sink, let second = secondHalf, second.start > pos {
+                        secondHalf = nil
+                        try readItemsInTwoHalves(second, sink: sink)
+                        streamed = true
+                        value = .list([])
+                    } else if let sink {
+                        _ = try readArray(lines: &itemLines, record: false, context: .object, sink: sink, until: nil)
+                        streamed = true
+                        value = .list([])
+                    } else {
+                        _ = try readArray(lines: &itemLines, record: true, context: .object, sink: nil, until: nil)
+                        value = lastArray
+                    }
+                } else {
+                    value = try readValue(.plain)
+                }
             }
-            if members.updateValue(value, forKey: key) != nil {
+            let duplicate: Bool
+            if let value {
+                duplicate = members.updateValue(value, forKey: key) != nil || skipped.contains(key)
+            } else {
+                duplicate = !skipped.insert(key).inserted || members[key] != nil
+            }
+            if duplicate {
                 throw LoadError("duplicate key '\(key)'", at: keyLocation, word: key,
                                 hint: "each key may appear once in an object")
             }
@@ -132,21 +234,51 @@ struct JSONReader {
         return .map(members)
     }
 
-    private mutating func readArray(lines: inout [Int], record: Bool) throws(LoadError) -> Value {
+    /// `managedFields`: checked for syntax and dropped, keeping only the newest `time`.
+    private mutating func skipManagedFields() throws(LoadError) {
+        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "[") else { return try skipValue() }
         try enter()
         pos += 1
-        var items: [Value] = []
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
             pos += 1
             depth -= 1
-            return .list(items)
+            return
         }
         while true {
             skipWhitespace()
-            if record { lines.append(line) }
-            var none: [Int] = []
-            items.append(try readValue(itemLines: &none, topLevel: false))
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "{") {
+                try enter()
+                pos += 1
+                skipWhitespace()
+                if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
+                    pos += 1
+                } else {
+                    while true {
+                        skipWhitespace()
+                        guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
+                        let key = try readString()
+                        skipWhitespace()
+                        guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after key", word: key) }
+                        pos += 1
+                        skipWhitespace()
+                        if key == "time", pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") {
+                            let time = try readString()
+                            if time.utf8.count >= 20, time.hasSuffix("Z"), time > newest { newest = time }
+                        } else {
+                            try skipValue()
+                        }
+                        skipWhitespace()
+                        guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
+                        if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                        if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+                        throw fail("expected ',' or '}'", word: Self.printable(bytes[pos]))
+                    }
+                }
+                depth -= 1
+            } else {
+                try skipValue()
+            }
             skipWhitespace()
             guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
             if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
@@ -154,10 +286,233 @@ struct JSONReader {
             throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
         }
         depth -= 1
-        return .list(items)
     }
 
-    private mutating func readString() throws(LoadError) -> String {
+    /// Checks one value's syntax without building it.
+    private mutating func skipValue() throws(LoadError) {
+        skipWhitespace()
+        guard pos < bytes.count else { throw fail("unexpected end of input") }
+        switch bytes[pos] {
+        case UInt8(ascii: "{"):
+            try enter()
+            pos += 1
+            skipWhitespace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; depth -= 1; return }
+            while true {
+                skipWhitespace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
+                try skipString()
+                skipWhitespace()
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
+                pos += 1
+                try skipValue()
+                skipWhitespace()
+                guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
+                throw fail("expected ',' or '}'", word: Self.printable(bytes[pos]))
+            }
+            depth -= 1
+        case UInt8(ascii: "["):
+            try enter()
+            pos += 1
+            skipWhitespace()
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; depth -= 1; return }
+            while true {
+                try skipValue()
+                skipWhitespace()
+                guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
+                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+                if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
+                throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+            }
+            depth -= 1
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectWord("true")
+        case UInt8(ascii: "f"): try expectWord("false")
+        case UInt8(ascii: "n"): try expectWord("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try readNumber()
+        default: throw fail("unexpected character '\(Self.printable(bytes[pos]))'", word: Self.printable(bytes[pos]))
+        }
+    }
+
+    /// Skips a string; plain ASCII without escapes needs no decoding, anything else is read to check it.
+    private mutating func skipString() throws(LoadError) {
+        let start = pos
+        pos += 1
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "\"") { pos += 1; return }
+            if b == UInt8(ascii: "\\") || b >= 0x80 { break }
+            if b < 0x20 { throw fail("control character in a string") }
+            pos += 1
+        }
+        pos = start
+        _ = try readString(intern: false)
+    }
+
+    /// The array just read by `readArray` without a sink (kept out of the return value so that a sink's
+    /// elements are never gathered).
+    private var lastArray: Value = .null
+
+    /// Reads an array; with a sink, elements go to it (and `until`, when given, stops after the element
+    /// that ends at that offset). Returns how many elements were read.
+    private mutating func readArray(lines: inout [Int], record: Bool, context: Context, sink: ItemSink?,
+                                    until end: Int?) throws(LoadError) -> Int {
+        stoppedEarly = false
+        try enter()
+        pos += 1
+        var items: [Value] = []
+        var count = 0
+        skipWhitespace()
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") {
+            pos += 1
+            depth -= 1
+            lastArray = .list(items)
+            return 0
+        }
+        while true {
+            skipWhitespace()
+            if record { lines.append(line) }
+            let itemLine = line
+            let item = try readValue(context)
+            count += 1
+            if let sink {
+                sink(item, itemLine)
+                // Everything before here: shared subtrees compare against earlier bytes, which brings
+                // their pages back now and then.
+                releaseIfDue()
+            } else {
+                items.append(item)
+            }
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
+            if bytes[pos] == UInt8(ascii: ",") {
+                pos += 1
+                if let end, pos >= end {
+                    depth -= 1
+                    stoppedEarly = true
+                    return count
+                }
+                continue
+            }
+            if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
+            throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+        }
+        depth -= 1
+        lastArray = sink == nil ? .list(items) : .null
+        return count
+    }
+
+    /// Lets the pages before the current position go, every 32 MB read. Everything before it: shared
+    /// subtrees compare against earlier bytes, which brings their pages back now and then.
+    private mutating func releaseIfDue() {
+        if let release, pos - released >= 32 << 20 {
+            release(releaseBase..<pos)
+            released = pos
+        }
+    }
+
+    /// Reads the rest of an array of objects after a `,` (or `[`), each to `sink`, through its `]`.
+    private mutating func readRemainingItems(sink: ItemSink) throws(LoadError) {
+        while true {
+            skipWhitespace()
+            let itemLine = line
+            let item = try readValue(.object)
+            sink(item, itemLine)
+            releaseIfDue()
+            skipWhitespace()
+            guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
+            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
+            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
+            throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+        }
+    }
+
+    /// The top-level `items` array (at `[`): the other thread reads from `second.start` on while this one
+    /// reads up to it. When this reader does not land exactly on `second.start` between two elements (the
+    /// guess of where an element starts was wrong), it reads on by itself and the other half is dropped.
+    private mutating func readItemsInTwoHalves(_ second: SecondHalf, sink: @escaping ItemSink) throws(LoadError) {
+        second.run(bytes: bytes, file: file, release: release)
+        var none: [Int] = []
+        do throws(LoadError) {
+            _ = try readArray(lines: &none, record: false, context: .object, sink: sink, until: second.start)
+            if stoppedEarly, pos == second.start {
+                second.wait()
+                if let error = second.error { throw error }
+                second.used = true
+                pos = second.end
+                line = second.endLine
+                lineStart = second.endLineStart
+                if second.newest > newest { newest = second.newest }
+                return
+            }
+            if stoppedEarly {
+                try enter()
+                try readRemainingItems(sink: sink)
+                depth -= 1
+            }
+            second.wait()
+        } catch {
+            second.wait()
+            throw error
+        }
+    }
+
+    /// Reads the second half of a top-level `items` array on another thread (see `readItemsInTwoHalves`).
+    final class SecondHalf: @unchecked Sendable {
+        /// The offset just after the `,` that ends the last element of the first half, and its line.
+        let start: Int
+        let line: Int
+        let sink: ItemSink
+        /// Set by the first half when it landed on `start`: the second half's elements count.
+        var used = false
+        private(set) var end = 0
+        private(set) var endLine = 0
+        private(set) var endLineStart = 0
+        private(set) var newest = ""
+        private(set) var error: LoadError?
+        private let group = DispatchGroup()
+        private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+        private var file = ""
+        private var release: ((Range<Int>) -> Void)?
+
+        init(start: Int, line: Int, sink: @escaping ItemSink) {
+            self.start = start
+            self.line = line
+            self.sink = sink
+        }
+
+        fileprivate func run(bytes: UnsafeRawBufferPointer, file: String, release: ((Range<Int>) -> Void)?) {
+            self.bytes = bytes
+            self.file = file
+            self.release = release
+            group.enter()
+            DispatchQueue.global().async { [self] in
+                read()
+                group.leave()
+            }
+        }
+
+        fileprivate func wait() { group.wait() }
+
+        private func read() {
+            var reader = JSONReader(bytes: bytes, file: file, start: start, line: line)
+            reader.depth = 2
+            reader.release = release
+            do throws(LoadError) {
+                try reader.readRemainingItems(sink: sink)
+                end = reader.pos
+                endLine = reader.line
+                endLineStart = reader.lineStart
+                newest = reader.newest
+            } catch {
+                self.error = error
+            }
+        }
+    }
+
+    private mutating func readString(intern: Bool = true) throws(LoadError) -> String {
         pos += 1
         let start = pos
         // Fast path: no escapes.
@@ -166,6 +521,7 @@ struct JSONReader {
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
                 pos += 1
+                if intern, let s = strings.intern(slice) { return s }
                 guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
                 return s
             }

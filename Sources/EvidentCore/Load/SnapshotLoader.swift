@@ -10,50 +10,221 @@ public enum SnapshotLoader {
     /// The annotation whose value repeats the whole object, env values included; never kept.
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
-    public static func load(_ data: Data, path: String) throws(LoadError) -> Snapshot {
-        let documents: [(value: Value, line: Int, itemLines: [Int])]
+    ///
+    /// `release`, when given, is told which byte ranges of `data` have been read for good, so that the
+    /// caller can let a mapped file's pages go while a large input loads.
+    /// JSON inputs of `parallelFrom` bytes or more read the items of a top-level List on two threads.
+    public static func load(_ data: Data, path: String, release: ((Range<Int>) -> Void)? = nil,
+                            parallelFrom: Int = parallelThreshold) throws(LoadError) -> Snapshot {
         if Self.looksLikeJSON(data) {
-            let read: Result<[JSONReader.Document], LoadError> = data.withUnsafeBytes { raw in
-                do throws(LoadError) { return .success(try JSONReader.read(raw, file: path)) } catch { return .failure(error) }
+            let read: Result<Snapshot, LoadError> = data.withUnsafeBytes { raw in
+                do throws(LoadError) {
+                    return .success(try loadJSON(raw, path: path, release: release, parallelFrom: parallelFrom))
+                } catch {
+                    return .failure(error)
+                }
             }
-            documents = try read.get().map { ($0.value, $0.line, $0.itemLines) }
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
-                                hint: "a snapshot is the JSON or YAML that kubectl prints")
-            }
-            documents = try YAMLReader.read(text, file: path).map { ($0.value, $0.line, $0.itemLines) }
+            return try read.get()
         }
+        let read: Result<[YAMLReader.Document], LoadError> = data.withUnsafeBytes { raw in
+            guard String(validating: raw, as: UTF8.self) != nil else {
+                return .failure(LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
+                                          hint: "a snapshot is the JSON or YAML that kubectl prints"))
+            }
+            do throws(LoadError) { return .success(try YAMLEventReader.read(raw, file: path)) } catch { return .failure(error) }
+        }
+        let documents = try read.get().map { ($0.value, $0.line, $0.itemLines) }
         var snapshot = Snapshot()
         var newest: Double?
         for document in documents {
-            let location = SourceLocation(file: path, line: document.line)
-            switch document.value {
-            case .null:
-                continue
-            case .map(let members):
-                if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
-                    // A typed list (`PodList`) may leave kind and apiVersion out of its items.
-                    let itemKind = kind == "List" ? nil : String(kind.dropLast(4))
-                    for (i, var item) in items.enumerated() {
-                        let line = i < document.itemLines.count ? document.itemLines[i] : document.line
-                        if let itemKind, case .map(var object) = item, object["kind"] == nil {
-                            object["kind"] = .string(itemKind)
-                            if object["apiVersion"] == nil { object["apiVersion"] = members["apiVersion"] ?? .string("v1") }
-                            item = .map(object)
-                        }
-                        try add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
-                    }
-                } else {
-                    try add(document.value, at: location, to: &snapshot, newest: &newest)
-                }
-            default:
-                throw LoadError("expected a Kubernetes object or a List, found \(describe(document.value))",
-                                at: location, hint: "a snapshot is the JSON or YAML that kubectl prints")
-            }
+            try addDocument(document.0, line: document.1, itemLines: document.2, path: path, to: &snapshot,
+                            newest: &newest)
         }
         snapshot.newestTimestamp = newest.map { Date(timeIntervalSince1970: $0) }
         return snapshot
+    }
+
+    /// One parsed document: nothing, a List whose items become objects, or one object.
+    private static func addDocument(_ value: Value, line: Int, itemLines: [Int], path: String,
+                                    to snapshot: inout Snapshot, newest: inout Double?) throws(LoadError) {
+        let location = SourceLocation(file: path, line: line)
+        switch value {
+        case .null:
+            return
+        case .map(let members):
+            if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
+                for (i, item) in items.enumerated() {
+                    let line = i < itemLines.count ? itemLines[i] : line
+                    try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
+                            to: &snapshot, newest: &newest)
+                }
+            } else {
+                try add(value, at: location, to: &snapshot, newest: &newest)
+            }
+        default:
+            throw LoadError("expected a Kubernetes object or a List, found \(describe(value))",
+                            at: location, hint: "a snapshot is the JSON or YAML that kubectl prints")
+        }
+    }
+
+    /// A typed list (`PodList`) may leave kind and apiVersion out of its items: fill them in from the list.
+    static func typedListItem(_ item: Value, of list: [String: Value]) -> Value {
+        guard case .map(var object) = item, object["kind"] == nil, let kind = list["kind"]?.string, kind != "List",
+              kind.hasSuffix("List") else { return item }
+        object["kind"] = .string(String(kind.dropLast(4)))
+        if object["apiVersion"] == nil { object["apiVersion"] = list["apiVersion"] ?? .string("v1") }
+        return .map(object)
+    }
+
+    /// Objects turned into resources as the reader hands them over, so that no List is ever held whole.
+    /// The first error is kept for the end: a syntax error later in the input is reported first, as when
+    /// the whole input was read before any object was looked at.
+    private final class Collector {
+        let path: String
+        var snapshot = Snapshot()
+        var newest: Double?
+        var error: LoadError?
+        /// Items without a kind, kept until the list's own kind is known (kubectl writes it after `items`).
+        var kindless: [(item: Value, line: Int)] = []
+
+        init(path: String) { self.path = path }
+
+        func accept(_ item: Value, line: Int) {
+            guard error == nil else { return }
+            if item["kind"] == nil, case .map = item {
+                kindless.append((item, line))
+                return
+            }
+            do throws(LoadError) {
+                try SnapshotLoader.add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
+            } catch {
+                self.error = error
+            }
+        }
+    }
+
+    /// JSON: documents read one by one; the items of a List go straight from the reader into resources.
+    static func loadJSON(_ raw: UnsafeRawBufferPointer, path: String, release: ((Range<Int>) -> Void)? = nil,
+                         parallelFrom: Int = parallelThreshold) throws(LoadError) -> Snapshot {
+        var reader = JSONReader(bytes: raw, file: path)
+        reader.release = release
+        let all = Collector(path: path)
+        reader.skipWhitespace()
+        var first = true
+        while reader.offset < raw.count {
+            let collector = Collector(path: path)
+            var second: Collector?
+            if first, raw.count >= parallelFrom, let split = Self.itemsSplit(raw) {
+                let half = Collector(path: path)
+                second = half
+                reader.secondHalf = JSONReader.SecondHalf(start: split.offset, line: split.line, sink: half.accept)
+            }
+            let secondHalf = reader.secondHalf
+            first = false
+            let document = try reader.readDocument(sink: collector.accept)
+            reader.secondHalf = nil
+            reader.skipWhitespace()
+            guard all.error == nil else { continue }
+            if document.streamedItems {
+                if case .map(let members) = document.value, let kind = members["kind"]?.string, kind.hasSuffix("List") {
+                    var parts = [collector]
+                    if let second, secondHalf?.used == true { parts.append(second) }
+                    for part in parts where all.error == nil {
+                        for (item, line) in part.kindless where part.error == nil {
+                            do throws(LoadError) {
+                                try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
+                                        to: &part.snapshot, newest: &part.newest)
+                            } catch {
+                                part.error = error
+                            }
+                        }
+                        all.error = part.error
+                        all.snapshot.resources += part.snapshot.resources
+                        all.snapshot.diagnostics += part.snapshot.diagnostics
+                        if let t = part.newest, t > (all.newest ?? -.infinity) { all.newest = t }
+                    }
+                    continue
+                }
+                // An object with `items` that is not a List: read it again, whole.
+                var again = JSONReader(bytes: raw, file: path, start: document.start, line: document.line)
+                let whole = try again.readDocument(sink: nil)
+                do throws(LoadError) {
+                    try addDocument(whole.value, line: whole.line, itemLines: whole.itemLines, path: path,
+                                    to: &all.snapshot, newest: &all.newest)
+                } catch {
+                    all.error = error
+                }
+                continue
+            }
+            do throws(LoadError) {
+                try addDocument(document.value, line: document.line, itemLines: document.itemLines, path: path,
+                                to: &all.snapshot, newest: &all.newest)
+            } catch {
+                all.error = error
+            }
+        }
+        if let error = all.error { throw error }
+        Timestamp.collect(.string(reader.newest), into: &all.newest)
+        all.snapshot.newestTimestamp = all.newest.map { Date(timeIntervalSince1970: $0) }
+        return all.snapshot
+    }
+
+    /// Inputs from this size on read the items of a top-level List on two threads.
+    public static let parallelThreshold = 32 << 20
+
+    /// Where to split the top-level `items` array of a pretty-printed List (what kubectl prints) into two
+    /// halves: just after the `,` that precedes an element starting on its own line, with the indentation of
+    /// the first element, near the middle of the input. Only a guess: the reader checks that it lands there
+    /// between two elements (a newline never occurs inside a JSON string, so only the depth can be wrong).
+    static func itemsSplit(_ raw: UnsafeRawBufferPointer) -> (offset: Int, line: Int)? {
+        let count = raw.count
+        let key = Array(#""items""#.utf8)
+        var i = 0
+        var found = -1
+        while i + key.count < min(count, 1 << 16) {
+            if raw[i] == key[0], (0..<key.count).allSatisfy({ raw[i + $0] == key[$0] }) { found = i; break }
+            i += 1
+        }
+        guard found >= 0 else { return nil }
+        i = found + key.count
+        func skipSpace() { while i < count, [0x20, 0x09, 0x0A, 0x0D].contains(raw[i]) { i += 1 } }
+        skipSpace()
+        guard i < count, raw[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < count, raw[i] == UInt8(ascii: "[") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < count, raw[i] == UInt8(ascii: "{") else { return nil }
+        var lineStart = i
+        while lineStart > 0, raw[lineStart - 1] != 0x0A { lineStart -= 1 }
+        let indent = i - lineStart
+        guard lineStart > 0, (lineStart..<i).allSatisfy({ raw[$0] == 0x20 }) else { return nil }
+        // From the middle: a newline, `indent` spaces and `{`, after a `,` (and spaces) on the line before.
+        var n = i + (count - i) / 2
+        while n + indent + 1 < count {
+            if raw[n] == 0x0A, raw[n + indent + 1] == UInt8(ascii: "{"),
+               (1...indent).allSatisfy({ raw[n + $0] == 0x20 }) {
+                var c = n - 1
+                while c > i, [0x20, 0x09, 0x0D].contains(raw[c]) { c -= 1 }
+                if raw[c] == UInt8(ascii: ",") {
+                    return (c + 1, 1 + newlines(in: UnsafeRawBufferPointer(rebasing: raw[0..<(c + 1)])))
+                }
+            }
+            n += 1
+        }
+        return nil
+    }
+
+    static func newlines(in raw: UnsafeRawBufferPointer) -> Int {
+        guard var p = raw.baseAddress else { return 0 }
+        let end = p + raw.count
+        var lines = 0
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            lines += 1
+            p = UnsafeRawPointer(hit) + 1
+        }
+        return lines
     }
 
     static func looksLikeJSON(_ data: Data) -> Bool {
@@ -76,8 +247,8 @@ public enum SnapshotLoader {
         }
     }
 
-    private static func add(_ value: Value, at location: SourceLocation, to snapshot: inout Snapshot,
-                            newest: inout Double?) throws(LoadError) {
+    fileprivate static func add(_ value: Value, at location: SourceLocation, to snapshot: inout Snapshot,
+                                newest: inout Double?) throws(LoadError) {
         guard case .map(var object) = value else {
             throw LoadError("expected a Kubernetes object, found \(describe(value))", at: location)
         }
@@ -115,6 +286,7 @@ public enum SnapshotLoader {
             }
         }
         if kind == "ConfigMap" { object["binaryData"] = nil }
+        if kind == "Pod", let status = object["status"] { object["status"] = Self.podStatus(status) }
         let owners: [OwnerReference] = (metadata["ownerReferences"]?.items ?? []).compactMap { ref in
             guard let kind = ref["kind"]?.string, let name = ref["name"]?.string else { return nil }
             return OwnerReference(apiVersion: ref["apiVersion"]?.string ?? "", kind: kind, name: name,
@@ -127,6 +299,26 @@ public enum SnapshotLoader {
             name: name, uid: metadata["uid"]?.string,
             labels: metadata["labels"]?.stringMap ?? [:], annotations: annotations, ownerReferences: owners,
             body: .map(object), source: location))
+    }
+
+    /// What checks and evidence read of a pod's status: phase, addresses, start time, and per container
+    /// its name, image, image ID and readiness. Conditions and container states (most of a pod's status,
+    /// repeated for every pod) are dropped.
+    static func podStatus(_ status: Value) -> Value {
+        guard case .map(let members) = status else { return status }
+        var kept: [String: Value] = [:]
+        for key in ["phase", "podIP", "podIPs", "hostIP", "startTime"] { kept[key] = members[key] }
+        for key in ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"] {
+            guard let list = members[key] else { continue }
+            guard case .list(let entries) = list else { kept[key] = list; continue }
+            kept[key] = .list(entries.map { entry in
+                guard case .map(let fields) = entry else { return entry }
+                var out: [String: Value] = [:]
+                for field in ["name", "image", "imageID", "ready"] { out[field] = fields[field] }
+                return .map(out)
+            })
+        }
+        return .map(kept)
     }
 
     /// Kinds that live in a namespace: a manifest without `metadata.namespace` goes to `default`.

@@ -74,7 +74,7 @@ enum YAMLReader {
         }
         switch node {
         case .scalar(let scalar):
-            return scalarValue(scalar, tag: resolver.resolveTag(of: node))
+            return scalarValue(scalar, tag: tag(of: scalar))
         case .sequence(let seq):
             var items: [Value] = []
             items.reserveCapacity(seq.count)
@@ -106,6 +106,19 @@ enum YAMLReader {
     }
 
     private static let resolver = Resolver.default
+
+    /// Characters that can start a scalar some rule of the default resolver matches (bool, int, float,
+    /// merge, null, timestamp, value).
+    private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
+
+    /// The scalar's tag as `Resolver.default` resolves it; a plain scalar that no rule's pattern can match
+    /// (judged by its first character) is a string without running the rules' regular expressions.
+    static func tag(of scalar: Node.Scalar) -> Tag.Name {
+        if scalar.tag.rawValue == Tag.Name.implicit.rawValue, let first = scalar.string.utf8.first, !resolvableStarts.contains(first) {
+            return .str
+        }
+        return resolver.resolveTag(of: .scalar(scalar))
+    }
 
     static func scalarValue(_ scalar: Node.Scalar, tag: Tag.Name) -> Value {
         switch tag {

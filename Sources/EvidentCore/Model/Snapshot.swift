@@ -56,6 +56,12 @@ public struct PodTemplate: Sendable {
     public let metadata: Value
     /// Pods in the inputs that belong to this owner (directly or through a ReplicaSet or Job).
     public let pods: [Resource]
+    /// `pods` grouped by what a pod-spec check can see of them (see `PodVariant`), in order of first pod.
+    public let variants: [PodVariant]
+    /// For each of `pods`, the index of its variant in `variants`.
+    public let variantOfPod: [Int]
+    /// Every container, init container and ephemeral container of `spec`, in that order.
+    public let containers: [ContainerRef]
 
     public init(resource: Resource, specPath: String, metadataPath: String, spec: Value, metadata: Value,
                 pods: [Resource]) {
@@ -65,6 +71,20 @@ public struct PodTemplate: Sendable {
         self.spec = spec
         self.metadata = metadata
         self.pods = pods
+        (self.variants, self.variantOfPod) = PodVariant.group(pods)
+        self.containers = ContainerRef.all(in: spec)
+    }
+
+    private init(pod: Resource, spec: Value, metadata: Value) {
+        self.resource = pod
+        self.specPath = "spec"
+        self.metadataPath = "metadata"
+        self.spec = spec
+        self.metadata = metadata
+        self.pods = [pod]
+        self.variants = []
+        self.variantOfPod = []
+        self.containers = ContainerRef.all(in: spec)
     }
 
     public var namespace: String? { resource.namespace }
@@ -84,7 +104,57 @@ public struct PodTemplate: Sendable {
 
     /// The template of a single pod of this owner, so that its results can be compared with the owner's.
     public static func ofPod(_ pod: Resource) -> PodTemplate {
-        PodTemplate(resource: pod, specPath: "spec", metadataPath: "metadata", spec: pod.spec, metadata: pod.body["metadata"] ?? .null, pods: [pod])
+        PodTemplate(pod: pod, spec: pod.spec, metadata: pod.body["metadata"] ?? .null)
+    }
+
+    /// The template of a pod as pod-spec checks see it: the spec without `nodeName` and the metadata's
+    /// labels and annotations only, so that pods of one owner that differ only in identity and placement
+    /// share one evaluation.
+    static func normalized(_ pod: Resource) -> PodTemplate {
+        var spec = pod.spec
+        if case .map(var members) = spec, members.removeValue(forKey: "nodeName") != nil { spec = .map(members) }
+        var metadata: [String: Value] = [:]
+        for key in ["labels", "annotations"] { if let v = pod.body["metadata"]?[key] { metadata[key] = v } }
+        return PodTemplate(pod: pod, spec: spec, metadata: .map(metadata))
+    }
+}
+
+/// Pods of one owner that look the same to a pod-spec check: the same spec apart from `nodeName`, and the
+/// same labels and annotations. Pod-spec checks judge the spec, the pod's labels and annotations, and its
+/// namespace (shared by an owner's pods), never its name, uid or node; so one evaluation per variant
+/// stands for all its pods. Computed once per snapshot and shared by every check.
+public struct PodVariant: Sendable {
+    /// What the checks see: the first pod of the variant, normalised (`PodTemplate.normalized`).
+    public let template: PodTemplate
+    /// How many of the owner's pods have this variant.
+    public let count: Int
+
+    private struct Key: Hashable {
+        let spec: Value
+        let metadata: Value
+    }
+
+    static func group(_ pods: [Resource]) -> ([PodVariant], [Int]) {
+        guard !pods.isEmpty else { return ([], []) }
+        var templates: [PodTemplate] = []
+        var counts: [Int] = []
+        var of: [Int] = []
+        of.reserveCapacity(pods.count)
+        var seen: [Key: Int] = [:]
+        for pod in pods {
+            let normal = PodTemplate.normalized(pod)
+            let key = Key(spec: normal.spec, metadata: normal.metadata)
+            if let i = seen[key] {
+                counts[i] += 1
+                of.append(i)
+            } else {
+                seen[key] = templates.count
+                of.append(templates.count)
+                templates.append(normal)
+                counts.append(1)
+            }
+        }
+        return (zip(templates, counts).map { PodVariant(template: $0, count: $1) }, of)
     }
 }
 
@@ -111,6 +181,13 @@ public final class SnapshotIndex: Sendable {
     public let podTemplates: [PodTemplate]
     /// All pods, each with its top-most owner present in the inputs (nil for bare pods).
     public let pods: [Resource]
+    private let cache = SharedCache()
+
+    /// A value derived from the snapshot (a resolved RBAC graph, say): built by the first check that asks
+    /// for `key`, then shared by every check of the run. Checks run concurrently; one builds, others wait.
+    public func shared<T: Sendable>(_ key: String, build: () -> T) -> T {
+        cache.value(key, build: build)
+    }
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -161,13 +238,17 @@ public final class SnapshotIndex: Sendable {
                 topLevel.append(r)
             }
         }
-        for r in topLevel {
-            guard let paths = Self.workloadKinds[r.kind] else { continue }
-            let pods = r.kind == "Pod" ? [] : podsByOwner[Self.nameKey(r.kind, r.namespace, r.name)] ?? []
-            templates.append(PodTemplate(
+        // Grouping each owner's pods into variants hashes every pod spec: spread it over the cores.
+        let owners = topLevel
+        let byOwner = podsByOwner
+        templates = Parallel.map(owners.count) { i in
+            let r = owners[i]
+            guard let paths = Self.workloadKinds[r.kind] else { return nil }
+            let pods = r.kind == "Pod" ? [] : byOwner[Self.nameKey(r.kind, r.namespace, r.name)] ?? []
+            return PodTemplate(
                 resource: r, specPath: paths.spec, metadataPath: paths.metadata, spec: r.body.at(paths.spec) ?? .null,
-                metadata: r.body.at(paths.metadata) ?? .null, pods: pods))
-        }
+                metadata: r.body.at(paths.metadata) ?? .null, pods: pods)
+        }.compactMap { $0 }
         self.podTemplates = templates
     }
 
@@ -204,5 +285,59 @@ public final class SnapshotIndex: Sendable {
     /// Namespaces that hold at least one pod or pod-bearing workload, sorted.
     public var namespacesWithWorkloads: [String] {
         Set(podTemplates.compactMap(\.namespace)).sorted()
+    }
+}
+
+/// The values behind `SnapshotIndex.shared`.
+private final class SharedCache: @unchecked Sendable {
+    private let lock = NSRecursiveLock()
+    private var values: [String: any Sendable] = [:]
+
+    func value<T: Sendable>(_ key: String, build: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = values[key] as? T { return value }
+        let value = build()
+        values[key] = value
+        return value
+    }
+}
+
+/// Work spread over the cores, results in input order.
+enum Parallel {
+    /// `transform(0..<count)`, computed in chunks on every core.
+    static func map<T: Sendable>(_ count: Int, _ transform: (Int) -> T) -> [T] {
+        guard count > 1 else { return (0..<count).map(transform) }
+        let results = Slots<T>(count: count)
+        let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
+        withoutActuallyEscaping(transform) { transform in
+            let work = UncheckedBox(transform)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let lower = count * chunk / chunks
+                let upper = count * (chunk + 1) / chunks
+                for i in lower..<upper { results.set(i, work.value(i)) }
+            }
+        }
+        return results.values
+    }
+
+    private final class UncheckedBox<V>: @unchecked Sendable {
+        let value: V
+        init(_ value: V) { self.value = value }
+    }
+
+    /// Each index written by exactly one worker, read after all have finished.
+    private final class Slots<T>: @unchecked Sendable {
+        private let storage: UnsafeMutableBufferPointer<T?>
+        init(count: Int) {
+            storage = .allocate(capacity: count)
+            storage.initialize(repeating: nil)
+        }
+        deinit {
+            storage.deinitialize()
+            storage.deallocate()
+        }
+        func set(_ i: Int, _ value: T) { storage[i] = value }
+        var values: [T] { storage.compactMap { $0 } }
     }
 }

@@ -1,4 +1,5 @@
 import EvidentCore
+import Foundation
 
 /// A container image reference split into registry, repository path, tag and digest, with Docker Hub
 /// normalised: `nginx` is `docker.io/library/nginx`, and `index.docker.io` / `registry-1.docker.io` are
@@ -161,7 +162,30 @@ public struct RegistryPrefixList: Sendable, Hashable {
 
 extension ContainerRef {
     /// The container's image parsed, or nil when it is unset or malformed.
-    var imageReference: ImageReference? { ImageReference(image) }
+    var imageReference: ImageReference? { ImageReferenceCache.shared.reference(image) }
+}
+
+/// Parsed image references by text: every image check parses the images of every pod spec, and a cluster
+/// runs few distinct images. Bounded; safe to use from concurrent checks.
+final class ImageReferenceCache: @unchecked Sendable {
+    static let shared = ImageReferenceCache()
+    private let lock = NSLock()
+    private var parsed: [String: ImageReference?] = [:]
+
+    func reference(_ text: String) -> ImageReference? {
+        lock.lock()
+        if let known = parsed[text] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let reference = ImageReference(text)
+        lock.lock()
+        if parsed.count >= 50_000 { parsed.removeAll(keepingCapacity: true) }
+        parsed[text] = .some(reference)
+        lock.unlock()
+        return reference
+    }
 }
 
 extension Parameters {

@@ -85,7 +85,7 @@ struct RBACAdminSubjects: Evaluator {
             }
             limit = int
         }
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var holders: [RBACSubject: Set<String>] = [:]
         for binding in graph.clusterRoleBindings where binding.roleKind == "ClusterRole" && binding.isAdmin {
             for (_, subject) in binding.subjects where subject.isUserOrGroup {

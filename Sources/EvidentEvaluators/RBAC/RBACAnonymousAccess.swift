@@ -80,7 +80,7 @@ struct RBACAnonymousAccess: Evaluator {
     static let discoveryRoles: Set<String> = ["system:basic-user", "system:discovery", "system:public-info-viewer"]
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var evaluated = 0
         var findings: [Finding] = []
         for binding in graph.bindings where !context.parameters.isExempt(binding.namespace) {

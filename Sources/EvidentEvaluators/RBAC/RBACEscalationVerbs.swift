@@ -79,7 +79,7 @@ struct RBACEscalationVerbs: Evaluator {
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
         let allowlist = try RBACParameters.strings(context.parameters, "privileged_roles_allowlist",
                                                    default: RBACParameters.defaultPrivilegedRoles)
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var evaluated = 0
         var findings: [Finding] = []
         for role in graph.allRoles where !context.parameters.isExempt(role.namespace) {

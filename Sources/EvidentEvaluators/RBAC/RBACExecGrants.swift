@@ -82,7 +82,7 @@ struct RBACExecGrants: Evaluator {
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
         let allowed = try RBACParameters.strings(context.parameters, "exec_allowed_roles",
                                                  default: RBACParameters.defaultPrivilegedRoles)
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var evaluated = 0
         var findings: [Finding] = []
         for binding in graph.bindings where !context.parameters.isExempt(binding.namespace) {

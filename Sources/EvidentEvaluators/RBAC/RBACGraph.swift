@@ -237,9 +237,18 @@ struct RBACGraph: Sendable {
     let allRoles: [RBACRole]
     /// ClusterRoleBindings then RoleBindings, each sorted by namespace and name.
     let bindings: [RBACBinding]
+    /// Indexes into `bindings` of those naming service account `namespace/name` as a subject.
+    private let serviceAccountBindings: [String: [Int]]
+    /// Indexes into `bindings` of those naming each Group subject.
+    private let groupBindings: [String: [Int]]
 
     var clusterRoleBindings: [RBACBinding] { bindings.filter(\.isClusterWide) }
     var roleBindings: [RBACBinding] { bindings.filter { !$0.isClusterWide } }
+
+    /// The graph of `index`, resolved once and shared by every RBAC check of a run.
+    static func shared(_ index: SnapshotIndex) -> RBACGraph {
+        index.shared("rbac-graph") { RBACGraph(index) }
+    }
 
     init(_ index: SnapshotIndex) {
         let clusterRoleObjects = index.resources(ofKind: "ClusterRole").sorted { $0.name < $1.name }
@@ -255,12 +264,11 @@ struct RBACGraph: Sendable {
         }
         self.clusterRoles = clusterRoles
         self.roles = roles
-        self.allRoles = clusterRoles.values.sorted { $0.resource.id < $1.resource.id }
-            + roles.values.flatMap(\.values).sorted { $0.resource.id < $1.resource.id }
+        self.allRoles = Self.sortedByID(Array(clusterRoles.values)) + Self.sortedByID(roles.values.flatMap(\.values))
 
         var bindings: [RBACBinding] = []
         for kind in ["ClusterRoleBinding", "RoleBinding"] {
-            for object in index.resources(ofKind: kind).sorted(by: { $0.id < $1.id }) {
+            for object in Self.sortedByID(index.resources(ofKind: kind), id: \.id) {
                 let roleRef = object.body["roleRef"] ?? .null
                 let roleKind = roleRef["kind"]?.string ?? ""
                 let roleName = roleRef["name"]?.string ?? ""
@@ -284,6 +292,33 @@ struct RBACGraph: Sendable {
             }
         }
         self.bindings = bindings
+        var serviceAccountBindings: [String: [Int]] = [:]
+        var groupBindings: [String: [Int]] = [:]
+        for (i, binding) in bindings.enumerated() {
+            var groups: Set<String> = []
+            var accounts: Set<String> = []
+            for (_, subject) in binding.subjects {
+                if subject.kind == "Group" { groups.insert(subject.name) }
+                if subject.kind == "ServiceAccount" { accounts.insert(Self.accountKey(subject.name, subject.namespace)) }
+            }
+            for group in groups { groupBindings[group, default: []].append(i) }
+            for key in accounts { serviceAccountBindings[key, default: []].append(i) }
+        }
+        self.serviceAccountBindings = serviceAccountBindings
+        self.groupBindings = groupBindings
+    }
+
+    /// Sorted by resource id, each id computed once.
+    private static func sortedByID(_ roles: [RBACRole]) -> [RBACRole] {
+        sortedByID(roles, id: \.resource.id)
+    }
+
+    private static func sortedByID<T>(_ items: [T], id: (T) -> ResourceID) -> [T] {
+        items.map { (id($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    private static func accountKey(_ name: String, _ namespace: String?) -> String {
+        "\(namespace ?? "")\u{1}\(name)"
     }
 
     /// The role a binding in `namespace` (nil for a ClusterRoleBinding) refers to as `kind`/`name`.
@@ -295,7 +330,13 @@ struct RBACGraph: Sendable {
     /// with the subjects that match.
     func bindings(ofServiceAccount name: String,
                   in namespace: String) -> [(binding: RBACBinding, subjects: [RBACSubject])] {
-        bindings.compactMap { binding in
+        // Only bindings naming this account or one of its groups can match; visit them in binding order.
+        var candidates = Set(serviceAccountBindings[Self.accountKey(name, namespace)] ?? [])
+        for group in ["system:serviceaccounts", "system:serviceaccounts:\(namespace)", "system:authenticated"] {
+            candidates.formUnion(groupBindings[group] ?? [])
+        }
+        return candidates.sorted().compactMap { i in
+            let binding = bindings[i]
             let matching = binding.subjects.map(\.subject).filter { $0.covers(serviceAccount: name, in: namespace) }
             return matching.isEmpty ? nil : (binding, matching)
         }

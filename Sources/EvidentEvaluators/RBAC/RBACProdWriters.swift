@@ -138,7 +138,7 @@ struct RBACProdWriters: Evaluator {
         }.map(\.name).sorted()
         guard !production.isEmpty else { return CheckOutcome(evaluated: 0, findings: []) }
 
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var findings: [Finding] = []
         for binding in graph.bindings where !parameters.isExempt(binding.namespace) {
             let namespaces = production.filter(binding.applies)

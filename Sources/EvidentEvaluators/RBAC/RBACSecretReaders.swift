@@ -72,7 +72,7 @@ struct RBACSecretReaders: Evaluator {
     static let readVerbs = ["get", "list", "watch"]
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var evaluated = 0
         var findings: [Finding] = []
         for binding in graph.bindings where !context.parameters.isExempt(binding.namespace) {

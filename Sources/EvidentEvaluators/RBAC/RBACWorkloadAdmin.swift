@@ -105,7 +105,7 @@ struct RBACWorkloadAdmin: Evaluator {
         ])
 
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
-        let graph = RBACGraph(context.index)
+        let graph = RBACGraph.shared(context.index)
         var evaluated = 0
         var findings: [Finding] = []
         for template in context.index.podTemplates where !context.parameters.isExempt(template.namespace) {

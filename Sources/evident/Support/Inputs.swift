@@ -60,16 +60,30 @@ enum Inputs {
     /// Loads and merges every snapshot input, in order, with their digests.
     static func snapshots(_ paths: [String], progress: Progress) throws(CLIError) -> (Snapshot, [InputFile]) {
         let files = try expand(paths)
+        // For measurements: EVIDENT_SEQUENTIAL_LOAD=1 reads every input on one thread.
+        let sequential = ProcessInfo.processInfo.environment["EVIDENT_SEQUENTIAL_LOAD"] == "1"
+        let results = LoadedFiles(count: files.count)
+        if sequential || files.count == 1 {
+            for (i, path) in files.enumerated() {
+                progress.update("loading \(path) (\(i + 1)/\(files.count))")
+                results.set(i, loadOne(path, sequential: sequential))
+            }
+        } else {
+            // A folder of manifests: files load on every core; the first error in file order is reported.
+            progress.update("loading \(files.count) files")
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                results.set(i, loadOne(files[i], sequential: false))
+            }
+        }
         var parts: [Snapshot] = []
         var inputs: [InputFile] = []
-        for (i, path) in files.enumerated() {
-            progress.update("loading \(path) (\(i + 1)/\(files.count))")
-            let data = try read(path)
-            inputs.append(InputFile(path: path, role: .snapshot, sha256: Digest.sha256(data), bytes: data.count))
-            do {
-                parts.append(try SnapshotLoader.load(data, path: path))
-            } catch {
-                throw .load(error)
+        for result in results.values {
+            switch result {
+            case .success(let loaded):
+                parts.append(loaded.snapshot)
+                inputs.append(loaded.input)
+            case .failure(let error):
+                throw error
             }
         }
         let merged = Snapshot.merging(parts)
@@ -78,6 +92,32 @@ enum Inputs {
                            + "Check the kubectl command that made the snapshot (`evident audit --help` shows one)")
         }
         return (merged, inputs)
+    }
+
+    /// One snapshot file: mapped (or read), hashed and loaded.
+    private static func loadOne(_ path: String, sequential: Bool) -> Result<(snapshot: Snapshot, input: InputFile), CLIError> {
+        let mapped = path == "-" ? nil : MappedFile.map(path)
+        let data: Data
+        if let mapped {
+            data = mapped
+        } else {
+            do throws(CLIError) { data = try read(path) } catch { return .failure(error) }
+        }
+        return data.withUnsafeBytes { raw in
+            // The digest is computed on another thread while the snapshot loads.
+            let digest = BackgroundDigest(raw, releasing: mapped != nil)
+            let loaded: Snapshot
+            do throws(LoadError) {
+                loaded = try SnapshotLoader.load(data, path: path,
+                                                 release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
+                                                 parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold)
+            } catch {
+                _ = digest.wait()
+                return .failure(.load(error))
+            }
+            let input = InputFile(path: path, role: .snapshot, sha256: digest.wait(), bytes: data.count)
+            return .success((loaded, input))
+        }
     }
 
     /// The built-in snapshot of `evident audit --example`.
@@ -91,6 +131,84 @@ enum Inputs {
         } catch {
             throw .load(error)
         }
+    }
+}
+
+/// Results of loading several files at once, each slot written by one worker.
+private final class LoadedFiles: @unchecked Sendable {
+    private var storage: [Result<(snapshot: Snapshot, input: InputFile), CLIError>?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: Result<(snapshot: Snapshot, input: InputFile), CLIError>) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [Result<(snapshot: Snapshot, input: InputFile), CLIError>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}
+
+/// The SHA-256 of a buffer, computed on another thread; `wait` before the buffer goes away.
+private final class BackgroundDigest: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var digest = ""
+    private let bytes: UnsafeRawBufferPointer
+    private let releasing: Bool
+
+    init(_ bytes: UnsafeRawBufferPointer, releasing: Bool) {
+        self.bytes = bytes
+        self.releasing = releasing
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            run()
+            group.leave()
+        }
+    }
+
+    private func run() {
+        let bytes = self.bytes
+        let releasing = self.releasing
+        digest = Digest.sha256(bytes) { if releasing { MappedFile.release(bytes, $0) } }
+    }
+
+    func wait() -> String {
+        group.wait()
+        return digest
+    }
+}
+
+/// Large inputs are mapped rather than copied into memory, and their pages let go once read, so that a
+/// 2 GB snapshot never needs 2 GB of memory.
+enum MappedFile {
+    /// The file's bytes, mapped read-only; nil when it cannot be mapped (empty, a pipe, ...).
+    static func map(_ path: String) -> Data? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+        let size = Int(info.st_size)
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { return nil }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in
+            munmap(pointer, count)
+        })
+    }
+
+    /// Lets the whole pages inside `range` of a buffer from `map` go; reading them again brings them back
+    /// from the page cache. Only for mapped files: on heap memory it would lose the data.
+    static func release(_ buffer: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        guard let base = buffer.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        madvise(pointer, end - start, MADV_DONTNEED)
     }
 }
 

@@ -58,45 +58,37 @@ struct ReportTemplates {
 }
 
 /// Renders every report first, then moves them into place: a failure leaves earlier reports untouched.
+/// `results.json` is streamed into its temporary file as it is rendered (it holds every finding, and may
+/// be hundreds of megabytes); the others are rendered whole. Nothing replaces a report until all are
+/// written.
 enum ReportWriter {
     static func write(_ result: AuditResult, formats: [ReportFormat], options: ReportOptions,
                       to folder: String) throws(CLIError) -> [String] {
-        var rendered: [(ReportFormat, String)] = []
-        for format in formats {
-            do {
-                switch format {
-                case .html: rendered.append((format, try ReportRenderer.html(result, options: options)))
-                case .markdown: rendered.append((format, try ReportRenderer.markdown(result, options: options)))
-                case .junit: rendered.append((format, ReportRenderer.junit(result, options: options)))
-                case .json: rendered.append((format, ReportRenderer.json(result, options: options)))
-                case .sarif: rendered.append((format, ReportRenderer.sarif(result, options: options)))
-                case .oscal: rendered.append((format, ReportRenderer.oscalAssessmentResults(result, options: options)))
-                case .poam: rendered.append((format, ReportRenderer.oscalPOAM(result, options: options)))
-                }
-            } catch {
-                throw .invalid("cannot render the \(format.rawValue) report: \(error)")
-            }
-        }
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw .invalid("cannot create the output folder \(folder): \(error.localizedDescription)")
         }
-        var staged: [(temp: String, final: String)] = []
-        for (format, text) in rendered {
-            let final = (folder as NSString).appendingPathComponent(format.fileName)
-            let temp = (folder as NSString).appendingPathComponent(".\(format.fileName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            guard fm.createFile(atPath: temp, contents: Data(text.utf8)) else {
-                for s in staged { try? fm.removeItem(atPath: s.temp) }
-                throw .invalid("cannot write \(temp): check that \(folder) is writable")
-            }
-            staged.append((temp, final))
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let paths = formats.map { format in
+            (temp: (folder as NSString).appendingPathComponent(".\(format.fileName).\(pid).tmp"),
+             final: (folder as NSString).appendingPathComponent(format.fileName))
         }
+        // Every report renders on its own core; each is written to its temporary file.
+        let outcomes = Outcomes(count: formats.count)
+        DispatchQueue.concurrentPerform(iterations: formats.count) { i in
+            outcomes.set(i, render(formats[i], result, options: options, to: paths[i].temp))
+        }
+        for (i, outcome) in outcomes.values.enumerated() where outcome != nil {
+            for p in paths { try? fm.removeItem(atPath: p.temp) }
+            throw .invalid(outcome ?? "cannot write \(paths[i].temp)")
+        }
+        var staged = paths
         do {
-            staged.append(try stageManifest(result, staged: staged, folder: folder))
+            staged.append(try stageManifest(result, staged: paths, folder: folder))
         } catch {
-            for s in staged { try? fm.removeItem(atPath: s.temp) }
+            for p in paths { try? fm.removeItem(atPath: p.temp) }
             throw error
         }
         for (i, s) in staged.enumerated() where rename(s.temp, s.final) != 0 {
@@ -127,5 +119,64 @@ enum ReportWriter {
             throw .invalid("cannot write \(temp): check that \(folder) is writable")
         }
         return (temp, final)
+    }
+
+    /// Renders one report into `temp`; nil when done, else what went wrong.
+    private static func render(_ format: ReportFormat, _ result: AuditResult, options: ReportOptions,
+                               to temp: String) -> String? {
+        let folder = (temp as NSString).deletingLastPathComponent
+        let text: String
+        do {
+            switch format {
+            case .html: text = try ReportRenderer.html(result, options: options)
+            case .markdown: text = try ReportRenderer.markdown(result, options: options)
+            case .junit: text = ReportRenderer.junit(result, options: options)
+            case .sarif: text = ReportRenderer.sarif(result, options: options)
+            case .oscal: text = ReportRenderer.oscalAssessmentResults(result, options: options)
+            case .poam: text = ReportRenderer.oscalPOAM(result, options: options)
+            case .json:
+                let ok = stream(to: temp) { write in ReportRenderer.json(result, options: options, write: write) }
+                return ok ? nil : "cannot write \(temp): check that \(folder) is writable"
+            }
+        } catch {
+            return "cannot render the \(format.rawValue) report: \(error)"
+        }
+        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
+            return "cannot write \(temp): check that \(folder) is writable"
+        }
+        return nil
+    }
+
+    /// Creates `path` and writes what `render` hands over into it; false when any write failed.
+    private static func stream(to path: String, render: ((String) -> Void) -> Void) -> Bool {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else { return false }
+        var failed = false
+        render { piece in
+            guard !failed else { return }
+            do { try handle.write(contentsOf: Data(piece.utf8)) } catch { failed = true }
+        }
+        do { try handle.close() } catch { failed = true }
+        return !failed
+    }
+}
+
+/// What rendering each report came to, written from concurrent workers.
+private final class Outcomes: @unchecked Sendable {
+    private var storage: [String?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: String?) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [String?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
     }
 }

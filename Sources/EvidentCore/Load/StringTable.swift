@@ -1,0 +1,74 @@
+import Foundation
+
+/// Interns strings read from bytes, so that the many repeats of a snapshot (image references, label values,
+/// times, annotation keys) share one heap copy. Only strings of 16 to 96 bytes go through it: shorter ones
+/// live inline in a Swift `String`, longer ones rarely repeat. A fixed-size table where a newer string
+/// replaces an older one in the same slot: bounded memory, no rehashing.
+struct StringTable {
+    private static let slotBits = 14
+    private var slots: [String?] = []
+
+    /// The interned string equal to `bytes`, or nil when `bytes` is out of range or not valid UTF-8 (the
+    /// caller then decodes it itself, and reports invalid UTF-8).
+    mutating func intern(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let count = bytes.count
+        guard count >= 16, count <= 96 else { return nil }
+        if slots.isEmpty { slots = Array(repeating: nil, count: 1 << Self.slotBits) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let slot = Int(truncatingIfNeeded: (hash ^ (hash >> 29)) & UInt64((1 << Self.slotBits) - 1))
+        if let existing = slots[slot], existing.utf8.count == count {
+            let same = existing.utf8.withContiguousStorageIfAvailable { stored in
+                stored.elementsEqual(bytes)
+            } ?? existing.utf8.elementsEqual(bytes)
+            if same { return existing }
+        }
+        guard let string = String(validating: bytes, as: UTF8.self) else { return nil }
+        slots[slot] = string
+        return string
+    }
+}
+
+/// Shares the values of small objects and arrays that are written out identically elsewhere in the input
+/// (the containers, tolerations and security contexts of the pods of one owner, common resource limits,
+/// ...): equal JSON text read in the same place gives an equal value, so the second reader of that text
+/// gets the first one's value, whose storage is shared. A fixed-size table keyed by the bytes (which stay
+/// in the input buffer), where a newer entry replaces an older one: bounded memory.
+struct SubtreeTable {
+    private static let slotBits = 15
+    private static let maxBytes = 2048
+    private struct Entry {
+        var value: Value
+        var start: Int
+        var count: Int
+    }
+    private var slots: [Entry?] = []
+
+    mutating func share(_ value: Value, _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Value {
+        let count = range.count
+        guard count >= 8, count <= Self.maxBytes, let base = bytes.baseAddress else { return value }
+        if slots.isEmpty { slots = Array(repeating: nil, count: 1 << Self.slotBits) }
+        let start = base + range.lowerBound
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        var offset = 0
+        while offset + 8 <= count {
+            hash = (hash ^ start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 29
+            offset += 8
+        }
+        while offset < count {
+            hash = (hash ^ UInt64(start.load(fromByteOffset: offset, as: UInt8.self))) &* 0xC4CE_B9FE_1A85_EC53
+            offset += 1
+        }
+        hash ^= hash >> 31
+        let slot = Int(truncatingIfNeeded: hash & UInt64((1 << Self.slotBits) - 1))
+        if let entry = slots[slot], entry.count == count, memcmp(base + entry.start, start, count) == 0 {
+            return entry.value
+        }
+        slots[slot] = Entry(value: value, start: range.lowerBound, count: count)
+        return value
+    }
+}

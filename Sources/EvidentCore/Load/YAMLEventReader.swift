@@ -1,0 +1,219 @@
+import CYaml
+import Foundation
+import Yams
+
+/// Reads snapshot YAML straight from libyaml's events into `Value`s, without composing Yams' node trees
+/// (whose duplicate-key check resolves every key through regular expressions). The results are those of
+/// `YAMLReader`: scalars resolve as `Resolver.default` does, lines are where each document and each
+/// top-level `items` element starts, duplicate keys and merge keys are errors, anchors live for the whole
+/// stream, and alias expansion counts against the same budget, so that an alias bomb fails.
+struct YAMLEventReader {
+    private var parser = yaml_parser_t()
+    private let file: String
+    private var budget: Int
+    /// Anchored values, with how many values they hold (what expanding them costs) and their height.
+    private var anchors: [String: (value: Value, size: Int, height: Int)] = [:]
+    /// Plain scalars some resolver rule may match, as resolved: the same few (`true`, ports, counts, IPs)
+    /// repeat throughout a snapshot, and resolving runs regular expressions.
+    private var resolved: [String: Value] = [:]
+
+    private init(file: String, budget: Int) {
+        self.file = file
+        self.budget = budget
+    }
+
+    static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(LoadError) -> [YAMLReader.Document] {
+        var reader = YAMLEventReader(file: file, budget: max(100_000, bytes.count * 4))
+        yaml_parser_initialize(&reader.parser)
+        defer { yaml_parser_delete(&reader.parser) }
+        yaml_parser_set_encoding(&reader.parser, YAML_UTF8_ENCODING)
+        yaml_parser_set_input_string(&reader.parser, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+        return try reader.readStream()
+    }
+
+    /// One parsed event; freed when it goes out of scope.
+    private final class Event {
+        var event = yaml_event_t()
+        deinit { yaml_event_delete(&event) }
+        var type: yaml_event_type_t { event.type }
+        var line: Int { Int(event.start_mark.line) + 1 }
+        var column: Int { Int(event.start_mark.column) + 1 }
+    }
+
+    private mutating func next() throws(LoadError) -> Event {
+        let event = Event()
+        guard yaml_parser_parse(&parser, &event.event) == 1 else { throw parserError() }
+        return event
+    }
+
+    private func parserError() -> LoadError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+        switch parser.error {
+        case YAML_READER_ERROR:
+            return LoadError("unreadable input: \(problem)", at: SourceLocation(file: file, line: 1),
+                             hint: "inputs must be UTF-8 text")
+        case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
+            let context = parser.context.map { String(cString: $0) }
+            let what = [context, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            return LoadError("invalid YAML: \(what)", at: SourceLocation(
+                file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1))
+        default:
+            return LoadError("invalid YAML: \(problem)", at: SourceLocation(file: file, line: 1))
+        }
+    }
+
+    private mutating func readStream() throws(LoadError) -> [YAMLReader.Document] {
+        var documents: [YAMLReader.Document] = []
+        _ = try next()  // stream start
+        while true {
+            let event = try next()
+            if event.type == YAML_STREAM_END_EVENT { break }
+            // A document start: its root node, then the document end.
+            let root = try next()
+            var itemLines: [Int] = []
+            let value = try readNode(root, depth: 0, itemLines: &itemLines).value
+            documents.append(YAMLReader.Document(value: value, line: root.line, itemLines: itemLines))
+            _ = try next()
+        }
+        return documents
+    }
+
+    /// A node and the values it holds (for anchors: what an alias to it costs), and its height. For a
+    /// sequence, `itemLines` gets the line of each element.
+    private mutating func readNode(_ event: Event, depth: Int,
+                                   itemLines: inout [Int]) throws(LoadError) -> (value: Value, size: Int, height: Int) {
+        budget -= 1
+        if budget < 0 {
+            throw LoadError("document expands to too many values (an alias bomb?)",
+                            at: SourceLocation(file: file, line: event.line), hint: "remove the repeated aliases")
+        }
+        if depth > YAMLReader.maxDepth {
+            throw LoadError("nesting deeper than \(YAMLReader.maxDepth) levels", at: SourceLocation(file: file, line: event.line))
+        }
+        switch event.type {
+        case YAML_SCALAR_EVENT:
+            let value = scalar(event)
+            anchor(event.event.data.scalar.anchor, (value, 1, 0))
+            return (value, 1, 0)
+        case YAML_ALIAS_EVENT:
+            let name = Self.string(event.event.data.alias.anchor) ?? ""
+            guard let anchored = anchors[name] else {
+                throw LoadError("invalid YAML: found undefined alias", at: SourceLocation(file: file, line: event.line,
+                                                                                           column: event.column))
+            }
+            budget -= anchored.size - 1
+            if budget < 0 {
+                throw LoadError("document expands to too many values (an alias bomb?)",
+                                at: SourceLocation(file: file, line: event.line), hint: "remove the repeated aliases")
+            }
+            if depth + anchored.height > YAMLReader.maxDepth {
+                throw LoadError("nesting deeper than \(YAMLReader.maxDepth) levels", at: SourceLocation(file: file, line: event.line))
+            }
+            return anchored
+        case YAML_SEQUENCE_START_EVENT:
+            var items: [Value] = []
+            var size = 1, height = 0
+            var none: [Int] = []
+            while true {
+                let child = try next()
+                if child.type == YAML_SEQUENCE_END_EVENT { break }
+                itemLines.append(child.line)
+                let node = try readNode(child, depth: depth + 1, itemLines: &none)
+                items.append(node.value)
+                size += node.size
+                height = max(height, node.height + 1)
+            }
+            let result = (Value.list(items), size, height)
+            anchor(event.event.data.sequence_start.anchor, result)
+            return result
+        case YAML_MAPPING_START_EVENT:
+            var members: [String: Value] = [:]
+            var size = 1, height = 0
+            var firstSeen: [String: SourceLocation] = [:]
+            var duplicates: Set<String> = []
+            while true {
+                let keyEvent = try next()
+                if keyEvent.type == YAML_MAPPING_END_EVENT { break }
+                let keyLocation = SourceLocation(file: file, line: keyEvent.line, column: keyEvent.column)
+                guard keyEvent.type == YAML_SCALAR_EVENT else {
+                    throw LoadError("keys must be plain strings", at: SourceLocation(file: file, line: keyEvent.line))
+                }
+                let name = Self.scalarString(keyEvent)
+                anchor(keyEvent.event.data.scalar.anchor, (.string(name), 1, 0))
+                if name == "<<", Self.tag(of: keyEvent, name) == .merge {
+                    throw LoadError("YAML merge keys ('<<') are not supported", at: SourceLocation(file: file, line: keyEvent.line),
+                                    word: "<<", hint: "write the merged keys out")
+                }
+                let valueEvent = try next()
+                var lines: [Int] = []
+                let recordItems = depth == 0 && name == "items" && valueEvent.type == YAML_SEQUENCE_START_EVENT
+                let node = try readNode(valueEvent, depth: depth + 1, itemLines: &lines)
+                if recordItems { itemLines = lines }
+                size += node.size
+                height = max(height, node.height + 1)
+                if members.updateValue(node.value, forKey: name) != nil {
+                    duplicates.insert(name)
+                } else {
+                    firstSeen[name] = keyLocation
+                }
+            }
+            // As Yams reports it: the smallest repeated key, where it first appears.
+            if let key = duplicates.min() {
+                throw LoadError("duplicate key '\(key)'", at: firstSeen[key] ?? SourceLocation(file: file, line: event.line),
+                                word: key, hint: "each key may appear once in a mapping")
+            }
+            let result = (Value.map(members), size, height)
+            anchor(event.event.data.mapping_start.anchor, result)
+            return result
+        default:
+            throw LoadError("invalid YAML: unexpected event", at: SourceLocation(file: file, line: event.line))
+        }
+    }
+
+    private mutating func anchor(_ name: UnsafeMutablePointer<UInt8>?, _ node: (value: Value, size: Int, height: Int)) {
+        guard let name = Self.string(name) else { return }
+        anchors[name] = node
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<UInt8>?) -> String? {
+        guard let pointer else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+    }
+
+    private static func scalarString(_ event: Event) -> String {
+        let scalar = event.event.data.scalar
+        guard let value = scalar.value else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: value, count: scalar.length), as: UTF8.self)
+    }
+
+    /// Characters that can start a scalar some rule of the default resolver matches.
+    private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
+
+    /// The scalar's tag name as Yams gives it: quoted scalars are strings, an explicit tag wins, and plain
+    /// scalars resolve through `Resolver.default`.
+    private static func tag(of event: Event, _ text: String) -> Tag.Name {
+        let scalar = event.event.data.scalar
+        if scalar.quoted_implicit == 1 { return .str }
+        if let explicit = string(scalar.tag) { return Tag.Name(rawValue: explicit) }
+        if let first = text.utf8.first, !resolvableStarts.contains(first) { return .str }
+        return YAMLReader.tag(of: Node.Scalar(text, Tag(.implicit)))
+    }
+
+    private mutating func scalar(_ event: Event) -> Value {
+        let text = Self.scalarString(event)
+        let scalar = event.event.data.scalar
+        if scalar.quoted_implicit == 1 { return .string(text) }
+        let plain = scalar.tag == nil
+        if plain {
+            if let first = text.utf8.first, !Self.resolvableStarts.contains(first) { return .string(text) }
+            if let value = resolved[text] { return value }
+        }
+        let tag = Self.tag(of: event, text)
+        let value = tag == .str ? .string(text) : YAMLReader.scalarValue(Node.Scalar(text, Tag(tag)), tag: tag)
+        if plain {
+            if resolved.count > 100_000 { resolved.removeAll(keepingCapacity: true) }
+            resolved[text] = value
+        }
+        return value
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark `evident audit` on generated clusters of the given sizes (total pods).
+#
+#   scripts/benchmark.sh                 # 1000 20000 pods
+#   scripts/benchmark.sh 1000 150000     # any sizes
+#
+# Builds the release binary, generates each snapshot once with ../shared/tools/gen-snapshot (or
+# $GEN_SNAPSHOT) into $BENCH_DIR (default $TMPDIR/evident-benchmark), audits it with the example plan (NIST and Pod
+# Security catalogs, all four reports) and prints, per size: the time of each phase (load, evaluate,
+# render), the total, the input throughput of loading and the peak resident memory. It also audits the
+# same cluster as a folder of YAML manifests (gen-snapshot --format yaml-dir) for YAML throughput, and,
+# when `checkov` is on PATH (or $CHECKOV), runs `checkov -d DIR --framework kubernetes --skip-download` on
+# those manifests and prints the ratio (up to $CHECKOV_MAX_PODS pods, default 2000; Checkov is slow).
+# YAML folders are audited up to $YAML_MAX_PODS pods (default 20000).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sizes=("$@")
+[ ${#sizes[@]} -eq 0 ] && sizes=(1000 20000)
+gen="${GEN_SNAPSHOT:-$root/../shared/tools/gen-snapshot}"
+# Not under a hidden folder: Checkov skips those.
+dir="${BENCH_DIR:-${TMPDIR:-/tmp}/evident-benchmark}"
+checkov="${CHECKOV:-$(command -v checkov || true)}"
+checkov_max="${CHECKOV_MAX_PODS:-2000}"
+yaml_max="${YAML_MAX_PODS:-20000}"
+plan="$root/controls/plans/example-plan.yaml"
+now="2026-11-27T12:00:00Z"
+
+[ -x "$gen" ] || { echo "gen-snapshot not found at $gen (set GEN_SNAPSHOT)" >&2; exit 2; }
+mkdir -p "$dir"
+echo "building release binary..." >&2
+(cd "$root" && swift build -c release >/dev/null)
+evident="$root/.build/release/evident"
+
+# Runs a command, prints "<wall seconds> <peak RSS MB>" of it (from /usr/bin/time when present).
+measure() {
+    local out="$dir/time.txt"
+    local start end
+    start=$(date +%s.%N)
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%M" -o "$out" "$@" >/dev/null 2>"$dir/stderr.txt" || true
+    else
+        "$@" >/dev/null 2>"$dir/stderr.txt" || true
+        echo 0 >"$out"
+    fi
+    end=$(date +%s.%N)
+    awk -v s="$start" -v e="$end" -v k="$(tail -1 "$out")" 'BEGIN { printf "%.2f %.0f\n", e - s, k / 1024 }'
+}
+
+field() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" "$dir/stderr.txt" | tail -1; }
+
+printf "machine: %s cores, %s GiB memory, %s\n" "$(nproc)" \
+    "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" "$(uname -sm)"
+printf "\n%-8s %-9s %9s %8s %9s %8s %8s %8s %9s %9s\n" pods format input_MB load_s evaluate_s render_s total_s wall_s "load_MB/s" peak_MB
+for pods in "${sizes[@]}"; do
+    json="$dir/snapshot-$pods.json"
+    yamldir="$dir/manifests-$pods"
+    [ -s "$json" ] || "$gen" --pods "$pods" --out "$json"
+    inputs=("$json")
+    if [ "$pods" -le "$yaml_max" ]; then
+        [ -d "$yamldir" ] || "$gen" --pods "$pods" --format yaml-dir --out "$yamldir"
+        inputs+=("$yamldir")
+    fi
+    for input in "${inputs[@]}"; do
+        format=json; [ -d "$input" ] && format=yaml-dir
+        read -r wall peak < <(measure "$evident" audit "$input" --plan "$plan" --now "$now" \
+            --output "$dir/report-$pods-$format" --quiet --timings)
+        printf "%-8s %-9s %9s %8s %9s %8s %8s %8s %9s %9s\n" "$pods" "$format" "$(field input_mb)" \
+            "$(field load)" "$(field evaluate)" "$(field render)" "$(field total)" "$wall" "$(field load_mb_s)" "$peak"
+        if [ "$format" = yaml-dir ]; then evident_wall=$wall; evident_peak=$peak; fi
+    done
+    if [ -n "$checkov" ] && [ "$pods" -le "$checkov_max" ]; then
+        read -r cwall cpeak < <(measure "$checkov" -d "$yamldir" --framework kubernetes --skip-download --quiet --compact)
+        awk -v p="$pods" -v cw="$cwall" -v cp="$cpeak" -v ew="$evident_wall" -v ep="$evident_peak" 'BEGIN {
+            printf "%-8s %-9s checkov: %.2f s, %.0f MB peak; evident is %.0fx faster with %.1fx less memory\n",
+                p, "yaml-dir", cw, cp, cw / (ew > 0 ? ew : 0.01), cp / (ep > 0 ? ep : 1) }'
+    fi
+done
