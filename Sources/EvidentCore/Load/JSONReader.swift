@@ -488,10 +488,13 @@ struct JSONReader {
             self.file = file
             self.release = release
             group.enter()
-            DispatchQueue.global().async { [self] in
+            // A thread of its own: the first half blocks waiting for it, which pool threads must not do.
+            let thread = Thread { [self] in
                 read()
                 group.leave()
             }
+            thread.stackSize = 16 << 20  // room for the deepest nesting the reader accepts
+            thread.start()
         }
 
         fileprivate func wait() { group.wait() }

@@ -165,10 +165,11 @@ private final class BackgroundDigest: @unchecked Sendable {
         self.bytes = bytes
         self.releasing = releasing
         group.enter()
-        DispatchQueue.global().async { [self] in
+        // A thread of its own, not a pool thread that other loads may be holding while they wait.
+        Thread { [self] in
             run()
             group.leave()
-        }
+        }.start()
     }
 
     private func run() {
