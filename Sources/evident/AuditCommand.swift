@@ -95,6 +95,9 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An earlier results.json: the gate fails only on deviations it does not hold.", valueName: "file"))
     var baseline: String?
 
+    @Option(name: .long, help: ArgumentHelp("CI annotations: github (workflow commands on stdout) or gitlab (gl-code-quality-report.json in --output).", valueName: "ci"))
+    var annotations: String?
+
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
@@ -106,6 +109,9 @@ struct AuditCommand: ParsableCommand {
         if example && scope.plan != nil { throw ValidationError("--example uses the built-in plan; drop --plan") }
         if markdownBudget < 2_000 { throw ValidationError("--markdown-budget must be at least 2000") }
         if maxRows < 1 { throw ValidationError("--max-rows must be at least 1") }
+        if let annotations, !["github", "gitlab"].contains(annotations) {
+            throw ValidationError("--annotations must be github or gitlab")
+        }
         if sarifMaxResults < 1 { throw ValidationError("--sarif-max-results must be at least 1") }
     }
 
@@ -116,7 +122,8 @@ struct AuditCommand: ParsableCommand {
         }
         let progress = Progress(quiet: quiet)
         defer { progress.finish() }
-        let formats = try ReportFormat.parse(format)
+        var formats = try ReportFormat.parse(format)
+        if annotations == "gitlab" && !formats.contains(.codequality) { formats.append(.codequality) }
         let failOnStatuses = try Self.parseStatuses(failOn)
         let clock = try OptionValues.now(now)
         let taken = try snapshotTime.map { text throws(CLIError) in try OptionValues.time(text, option: "--snapshot-time") }
@@ -175,6 +182,9 @@ struct AuditCommand: ParsableCommand {
             let text = DriftReport.text(drift, old: baseline, new: "this audit", maxRows: 20)
             print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Terminal.clean(String($0)) }
                 .joined(separator: "\n"), terminator: "")
+        }
+        if annotations == "github" {
+            print(ReportRenderer.githubAnnotations(result), terminator: "")
         }
         Summary.print(result, reports: written, quiet: quiet)
         if result.gate.exitCode != 0 { throw ExitCode(result.gate.exitCode) }

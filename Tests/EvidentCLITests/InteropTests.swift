@@ -31,7 +31,7 @@ struct InteropTests {
             #expect(r.code == 1, "\(r.stderr)")
         }
         let names = ["report.html", "report.md", "junit.xml", "results.json", "results.sarif",
-                     "assessment-results.json", "poam.json", "manifest.json"]
+                     "assessment-results.json", "poam.json", "gl-code-quality-report.json", "manifest.json"]
         for name in names {
             let a = try Data(contentsOf: dir.appendingPathComponent("a/\(name)"))
             let b = try Data(contentsOf: dir.appendingPathComponent("b/\(name)"))
@@ -199,5 +199,27 @@ struct VerifyTests {
         #expect(missing.stdout.contains("MISSING  report report.md"))
         let none = try CLI.run(["verify", "."], in: dir)
         #expect(none.code == 2)
+    }
+}
+
+/// `--annotations github|gitlab`.
+@Suite("CI annotations end to end")
+struct AnnotationCLITests {
+    @Test func githubPrintsCommandsAndGitlabWritesTheReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        let github = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "json",
+                                  "--annotations", "github", "--quiet"], in: dir)
+        #expect(github.code == 1, "\(github.stderr)")
+        let commands = github.stdout.split(separator: "\n").filter { $0.hasPrefix("::") }
+        #expect(!commands.isEmpty)
+        #expect(commands.contains { $0.hasPrefix("::error file=\(snapshot),line=") })
+        let gitlab = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "json",
+                                  "--annotations", "gitlab", "--output", "gl"], in: dir)
+        #expect(gitlab.code == 1)
+        let data = try Data(contentsOf: dir.appendingPathComponent("gl/gl-code-quality-report.json"))
+        #expect((try JSONSerialization.jsonObject(with: data) as? [Any])?.isEmpty == false)
+        let bad = try CLI.run(["audit", snapshot, "--annotations", "jenkins"], in: dir)
+        #expect(bad.code == 2)
     }
 }

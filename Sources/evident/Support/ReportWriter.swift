@@ -4,7 +4,7 @@ import Foundation
 
 /// The report formats and their file names in the output folder.
 enum ReportFormat: String, CaseIterable {
-    case html, markdown, junit, json, sarif, oscal, poam
+    case html, markdown, junit, json, sarif, oscal, poam, codequality
 
     var fileName: String {
         switch self {
@@ -15,6 +15,7 @@ enum ReportFormat: String, CaseIterable {
         case .sarif: return "results.sarif"
         case .oscal: return "assessment-results.json"
         case .poam: return "poam.json"
+        case .codequality: return "gl-code-quality-report.json"
         }
     }
 
@@ -72,6 +73,7 @@ enum ReportWriter {
                 case .sarif: rendered.append((format, ReportRenderer.sarif(result, options: options)))
                 case .oscal: rendered.append((format, ReportRenderer.oscalAssessmentResults(result, options: options)))
                 case .poam: rendered.append((format, ReportRenderer.oscalPOAM(result, options: options)))
+                case .codequality: rendered.append((format, ReportRenderer.gitlabCodeQuality(result, options: options)))
                 }
             } catch {
                 throw .invalid("cannot render the \(format.rawValue) report: \(error)")
