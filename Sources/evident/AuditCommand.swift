@@ -98,6 +98,9 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("CI annotations: github (workflow commands on stdout) or gitlab (gl-code-quality-report.json in --output).", valueName: "ci"))
     var annotations: String?
 
+    @Option(name: .long, help: ArgumentHelp("An Ed25519 private key file (hex or base64 of 32 bytes; `evident verify --generate-key`): sign manifest.json into manifest.json.sig.", valueName: "file"))
+    var signKey: String?
+
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
@@ -141,6 +144,7 @@ struct AuditCommand: ParsableCommand {
                                                    at: SourceLocation(file: path, line: 1)))
         }
         let known = try baseline.map { path throws(CLIError) in try DiffCommand.load(path) }
+        let signingKey = try signKey.map { path throws(CLIError) in try Inputs.text(try Inputs.read(path), path: path) }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
 
@@ -175,6 +179,7 @@ struct AuditCommand: ParsableCommand {
         var reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
                                           markdownBudget: markdownBudget, maxRowsPerControl: maxRows)
         reportOptions.sarifMaxResults = sarifMaxResults
+        reportOptions.manifestSigningKey = signingKey
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
         progress.finish()
 

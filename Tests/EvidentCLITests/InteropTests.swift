@@ -223,3 +223,31 @@ struct AnnotationCLITests {
         #expect(bad.code == 2)
     }
 }
+
+/// `--sign-key` and `verify --public-key`.
+@Suite("Signed manifests")
+struct SignatureTests {
+    @Test func aSignedManifestVerifiesAndATamperedOneDoesNot() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        #expect(try CLI.run(["verify", "--generate-key", "ours"], in: dir).code == 0)
+        #expect(try CLI.run(["verify", "--generate-key", "theirs"], in: dir).code == 0)
+        #expect(try CLI.run(["verify", "--generate-key", "ours"], in: dir).code == 2, "overwrote a key")
+        let audit = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "json",
+                                 "--sign-key", "ours.key", "--output", "out"], in: dir)
+        #expect(audit.code == 1, "\(audit.stderr)")
+        let good = try CLI.run(["verify", "out", "--public-key", "ours.pub"], in: dir)
+        #expect(good.code == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("ok       signature of manifest.json"))
+        let wrongKey = try CLI.run(["verify", "out", "--public-key", "theirs.pub"], in: dir)
+        #expect(wrongKey.code == 1)
+        #expect(wrongKey.stdout.contains("BAD      signature"))
+        // Changing the manifest (to hide a changed report) breaks the signature.
+        let url = dir.appendingPathComponent("out/manifest.json")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try CLI.write(text.replacingOccurrences(of: "\"manifestVersion\": 1", with: "\"manifestVersion\":  1"), to: url)
+        let tampered = try CLI.run(["verify", "out", "--public-key", "ours.pub"], in: dir)
+        #expect(tampered.code == 1)
+        #expect(tampered.stdout.contains("BAD      signature"))
+    }
+}

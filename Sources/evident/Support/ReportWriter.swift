@@ -96,7 +96,7 @@ enum ReportWriter {
             staged.append((temp, final))
         }
         do {
-            staged.append(try stageManifest(result, staged: staged, folder: folder))
+            staged += try stageManifest(result, staged: staged, signingKey: options.manifestSigningKey, folder: folder)
         } catch {
             for s in staged { try? fm.removeItem(atPath: s.temp) }
             throw error
@@ -110,9 +110,10 @@ enum ReportWriter {
         return staged.map(\.final)
     }
 
-    /// `manifest.json` (written on every run): hashes the staged reports as they are on disk.
+    /// `manifest.json` (written on every run): hashes the staged reports as they are on disk; with a key,
+    /// also `manifest.json.sig`.
     private static func stageManifest(_ result: AuditResult, staged: [(temp: String, final: String)],
-                                      folder: String) throws(CLIError) -> (temp: String, final: String) {
+                                      signingKey: String?, folder: String) throws(CLIError) -> [(temp: String, final: String)] {
         var entries: [ManifestEntry] = []
         for s in staged {
             guard let data = FileManager.default.contents(atPath: s.temp) else {
@@ -128,6 +129,20 @@ enum ReportWriter {
         guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
             throw .invalid("cannot write \(temp): check that \(folder) is writable")
         }
-        return (temp, final)
+        guard let signingKey else { return [(temp, final)] }
+        let signature: String
+        do {
+            signature = try ManifestSignature.sign(Data(text.utf8), privateKey: signingKey)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw .invalid("--sign-key: \(error)")
+        }
+        let sigName = ManifestSignature.fileName
+        let sigTemp = (folder as NSString).appendingPathComponent(".\(sigName).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        guard FileManager.default.createFile(atPath: sigTemp, contents: Data(signature.utf8)) else {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw .invalid("cannot write \(sigTemp): check that \(folder) is writable")
+        }
+        return [(temp, final), (sigTemp, (folder as NSString).appendingPathComponent(sigName))]
     }
 }
