@@ -83,7 +83,8 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Your own Markdown template (Mustache) instead of the built-in one.", valueName: "file"))
     var markdownTemplate: String?
 
-    @Option(name: .long, help: ArgumentHelp("The most characters report.md may have (tickets cap comments).", valueName: "n"))
+    @Option(name: [.long, .customLong("markdown-max-chars")],
+            help: ArgumentHelp("The most characters report.md may have (tickets cap comments; Jira takes 30,000, GitHub about 65,000).", valueName: "n"))
     var markdownBudget: Int = 30_000
 
     @Option(name: .long, help: ArgumentHelp("The most evidence rows per control in HTML (the JSON has all).", valueName: "n"))

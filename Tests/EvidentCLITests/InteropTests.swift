@@ -251,3 +251,54 @@ struct SignatureTests {
         #expect(tampered.stdout.contains("BAD      signature"))
     }
 }
+
+/// OSCAL and SARIF for a generated 1,000-pod cluster, validated against the schemas in ../shared/conformance.
+@Suite("Interoperability formats at scale")
+struct InteropScaleTests {
+    /// Runs scripts/jsonschema-check.py; nil when python3 or jsonschema is missing (the check is skipped).
+    static func schemaErrors(_ document: URL, schema: URL) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CLI.root.appendingPathComponent("scripts/jsonschema-check.py").path,
+                             schema.path, document.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        switch process.terminationStatus {
+        case 0: return ""
+        case 77, 127:
+            print("NOTE: python3 jsonschema is not available: the schema check of \(document.lastPathComponent) is skipped")
+            return nil
+        default: return output
+        }
+    }
+
+    @Test(.enabled(if: CLI.genSnapshot != nil && CLI.conformance != nil,
+                   "gen-snapshot or the conformance folder not found beside the package; skipped"))
+    func generatedClusterValidates() throws {
+        let dir = try CLI.temporaryDirectory()
+        let tool = try #require(CLI.genSnapshot)
+        let conformance = try #require(CLI.conformance)
+        let gen = Process()
+        gen.executableURL = tool
+        gen.arguments = ["--pods", "1000", "--out", dir.appendingPathComponent("snapshot.json").path]
+        try gen.run()
+        gen.waitUntilExit()
+        #expect(gen.terminationStatus == 0)
+        let r = try CLI.run(["audit", "snapshot.json", "--now", "2026-11-27T12:00:00Z", "--format", "sarif,oscal",
+                             "--output", "out"], in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        let checks = [("out/assessment-results.json", "oscal/oscal_assessment-results_schema_v1.2.1.json"),
+                      ("out/poam.json", "oscal/oscal_poam_schema_v1.2.1.json"),
+                      ("out/results.sarif", "sarif/sarif-schema-2.1.0.json")]
+        for (document, schema) in checks {
+            if let errors = try Self.schemaErrors(dir.appendingPathComponent(document),
+                                                  schema: conformance.appendingPathComponent(schema)) {
+                #expect(errors.isEmpty, "\(document): \(errors)")
+            }
+        }
+    }
+}
