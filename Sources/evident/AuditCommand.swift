@@ -144,7 +144,17 @@ struct AuditCommand: ParsableCommand {
             snapshot.diagnostics.append(Diagnostic(.warning, "image-scan results are recorded but not evaluated by this release",
                                                    at: SourceLocation(file: path, line: 1)))
         }
-        let known = try baseline.map { path throws(CLIError) in try DiffCommand.load(path) }
+        var known: Baseline?
+        if let baseline {
+            // The baseline is evidence too: its digest goes into results.json and the manifest.
+            let data = try Inputs.read(baseline)
+            inputs.append(InputFile(path: baseline, role: .baseline, sha256: Digest.sha256(data), bytes: data.count))
+            do {
+                known = try Baseline.load(data, path: baseline)
+            } catch {
+                throw CLIError.load(error)
+            }
+        }
         let signingKey = try signKey.map { path throws(CLIError) in try Inputs.text(try Inputs.read(path), path: path) }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs

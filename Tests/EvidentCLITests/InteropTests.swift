@@ -147,6 +147,9 @@ struct BaselineTests {
         #expect(newLines.allSatisfy { $0.contains("Deployment shop/storefront") }, "\(newLines)")
         #expect(changed.stdout.contains("fixed 0"))
         #expect(changed.stdout.contains("have new deviations not in the baseline"))
+        let manifest = try InteropTests.json(dir.appendingPathComponent("changed/manifest.json"))
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        #expect(inputs.contains { $0["role"] as? String == "baseline" && $0["path"] as? String == "base/results.json" })
 
         // evident diff says the same, in text and in Markdown.
         let diff = try CLI.run(["diff", "base/results.json", "changed/results.json"], in: dir)
