@@ -99,4 +99,78 @@ struct BrowserTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "the Nu HTML checker found errors:\n\(output)")
     }
+
+    /// Computes, in the page, the WCAG 2 contrast of every visible text against its effective background
+    /// (opacity and translucent layers blended), and writes the result into `<pre id="contrast-result">`.
+    static let contrastScript = #"""
+    (function () {
+      function parse(c) {
+        var m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+        var p = m[1].split(',').map(parseFloat); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1};
+      }
+      function lum(c) {
+        function f(v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }
+        return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+      }
+      function blend(top, bottom) {
+        var a = top.a; return {r: top.r * a + bottom.r * (1 - a), g: top.g * a + bottom.g * (1 - a), b: top.b * a + bottom.b * (1 - a), a: 1};
+      }
+      function background(el) {
+        var layers = [];
+        for (var e = el; e; e = e.parentElement) {
+          var c = parse(getComputedStyle(e).backgroundColor);
+          if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; }
+        }
+        var base = {r: 255, g: 255, b: 255, a: 1};
+        for (var i = layers.length - 1; i >= 0; i--) base = blend(layers[i], base);
+        return base;
+      }
+      function opacity(el) { var o = 1; for (var e = el; e; e = e.parentElement) o *= parseFloat(getComputedStyle(e).opacity); return o; }
+      var failures = [], checked = 0, worst = 99;
+      var all = document.querySelectorAll('body *');
+      for (var i = 0; i < all.length; i++) {
+        var el = all[i], own = '';
+        for (var n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3) own += n.textContent;
+        own = own.trim(); if (!own) continue;
+        var st = getComputedStyle(el); if (st.display === 'none' || st.visibility === 'hidden') continue;
+        var rect = el.getBoundingClientRect(); if (rect.width === 0 && rect.height === 0) continue;
+        var bg = background(el), fg = parse(st.color); if (!fg) continue;
+        fg.a *= opacity(el); fg = blend(fg, bg);
+        var l1 = lum(fg), l2 = lum(bg), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+        var size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight, 10) >= 700;
+        var need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+        checked++; if (ratio < worst) worst = ratio;
+        if (ratio < need) failures.push(ratio.toFixed(2) + ' < ' + need + ' ' + el.tagName + '.' + el.className + ' "' + own.slice(0, 40) + '"');
+      }
+      var pre = document.createElement('pre'); pre.id = 'contrast-result';
+      pre.textContent = 'CHECKED ' + checked + ' WORST ' + worst.toFixed(2) + '\n' + failures.join('\n');
+      document.body.appendChild(pre);
+    })();
+    """#
+
+    @Test(.enabled(if: BrowserTests.browser != nil, "chromium is not installed; skipped"))
+    func everyTextHasSufficientContrast() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["audit", "--example", "--now", "2026-11-27T12:00:00Z", "--format", "html", "--output", "out"],
+                            in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        // A copy of the page without its Content-Security-Policy, so that the measuring script may run.
+        var page = try String(contentsOf: dir.appendingPathComponent("out/report.html"), encoding: .utf8)
+        if let csp = page.range(of: #"<meta http-equiv="Content-Security-Policy"[^>]*>"#, options: .regularExpression) {
+            page.removeSubrange(csp)
+        }
+        page = page.replacingOccurrences(of: "</body>", with: "<script>\(Self.contrastScript)</script></body>")
+        let copy = dir.appendingPathComponent("measure.html")
+        try CLI.write(page, to: copy)
+        let dom = try Self.chromium(["--dump-dom", copy.absoluteString], profile: dir.appendingPathComponent("profile"))
+        let html = String(decoding: dom.stdout, as: UTF8.self)
+        let start = try #require(html.range(of: "<pre id=\"contrast-result\">"))
+        let end = try #require(html.range(of: "</pre>", range: start.upperBound..<html.endIndex))
+        let result = String(html[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&lt;", with: "<")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        let lines = result.split(separator: "\n")
+        print("NOTE: contrast: \(lines.first ?? "")")
+        #expect(lines.first?.hasPrefix("CHECKED ") == true)
+        #expect(lines.count == 1, "text below WCAG AA contrast:\n\(lines.dropFirst().joined(separator: "\n"))")
+    }
 }
