@@ -303,5 +303,44 @@ struct InteropScaleTests {
                 #expect(errors.isEmpty, "\(document): \(errors)")
             }
         }
+        try Self.expectTrestleValid(dir.appendingPathComponent("out"))
+    }
+
+    /// compliance-trestle: EVIDENT_TRESTLE, or `trestle` on the PATH (.ci/run installs it in a venv).
+    static let trestle: String? = {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["EVIDENT_TRESTLE"], FileManager.default.isExecutableFile(atPath: path) { return path }
+        return (env["PATH"] ?? "").split(separator: ":").map { "\($0)/trestle" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    /// `trestle partial-object-validate` on both OSCAL documents in `folder`; a NOTE when trestle is missing.
+    static func expectTrestleValid(_ folder: URL) throws {
+        guard let trestle else {
+            print("NOTE: compliance-trestle not found (EVIDENT_TRESTLE or PATH): the trestle validation is skipped")
+            return
+        }
+        for (file, element) in [("assessment-results.json", "assessment-results"),
+                                ("poam.json", "plan-of-action-and-milestones")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: trestle)
+            process.arguments = ["partial-object-validate", "-f", folder.appendingPathComponent(file).path, "-e", element]
+            process.currentDirectoryURL = folder
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && output.contains("VALID:"), "trestle: \(file): \(output)")
+        }
+    }
+
+    @Test func theExampleAuditsOSCALValidatesWithTrestle() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["audit", "--example", "--now", "2026-11-27T12:00:00Z", "--format", "oscal",
+                             "--output", "out"], in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        try Self.expectTrestleValid(dir.appendingPathComponent("out"))
     }
 }
