@@ -36,7 +36,8 @@ public enum DriftReport {
             if diff.statusChanges.count > maxRows { out += "\n… and \(diff.statusChanges.count - maxRows) more.\n" }
         }
         for (title, list) in [("New deviations", diff.new), ("Fixed", diff.fixed)] where !list.isEmpty {
-            out += "\n### \(title)\n\n| control | check | resource | severity | where | message |\n|---|---|---|---|---|---|\n"
+            out += "\n### \(title)\n\n| control | check | resource | severity | where | message |\n"
+            out += "|---|---|---|---|---|---|\n"
             for d in list.prefix(maxRows) {
                 let place = d.source.map { "\($0.file):\($0.line)" } ?? ""
                 out += "| \(md(d.control)) | \(md(d.check)) | \(md(d.resource ?? "")) | \(md(d.severity)) | "

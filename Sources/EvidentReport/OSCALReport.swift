@@ -90,12 +90,15 @@ enum OSCALReport {
         init(_ result: AuditResult) {
             self.result = result
             let digests = result.inputs.map { "\($0.role.rawValue):\($0.path):\($0.sha256)" }.joined(separator: "\n")
-            seed = Digest.sha256(Array("\(result.plan.id)\n\(result.plan.version)\n\(Text.rfc3339(result.generatedAt))\n\(digests)".utf8))
+            let name = "\(result.plan.id)\n\(result.plan.version)\n\(Text.rfc3339(result.generatedAt))\n\(digests)"
+            seed = Digest.sha256(Array(name.utf8))
             planResource = ""
             inputResources = []
             clusterItem = ""
             planResource = uuid("resource", "plan")
-            inputResources = result.inputs.enumerated().map { ($0.element, uuid("resource", "input", "\($0.offset)", $0.element.path)) }
+            inputResources = result.inputs.enumerated().map {
+                ($0.element, uuid("resource", "input", "\($0.offset)", $0.element.path))
+            }
             clusterItem = uuid("inventory-item", "snapshot")
             for control in result.controls {
                 for f in control.findings {
@@ -117,9 +120,18 @@ enum OSCALReport {
             itemIndex[r.id.description + "|" + r.apiVersion].map { items[$0].uuid }
         }
 
-        func observation(_ control: ControlResult, check: String) -> String { uuid("observation", control.control.id, "check", check) }
-        func attestationObservation(_ control: ControlResult) -> String { uuid("observation", control.control.id, "attestation") }
-        func risk(_ control: ControlResult, exception: String) -> String { uuid("risk", control.control.id, "exception", exception) }
+        func observation(_ control: ControlResult, check: String) -> String {
+            uuid("observation", control.control.id, "check", check)
+        }
+
+        func attestationObservation(_ control: ControlResult) -> String {
+            uuid("observation", control.control.id, "attestation")
+        }
+
+        func risk(_ control: ControlResult, exception: String) -> String {
+            uuid("risk", control.control.id, "exception", exception)
+        }
+
         func deviationRisk(_ control: ControlResult) -> String { uuid("risk", control.control.id, "deviation") }
 
         /// The observations of a control: one per check result, then the attestation.
@@ -433,7 +445,9 @@ enum OSCALReport {
     }
 
     /// The targets of a control: its objectives with the status of the checks that name them.
-    private static func targets(_ control: ControlResult) -> [(type: String, id: String, title: String, status: ControlStatus)] {
+    private typealias Target = (type: String, id: String, title: String, status: ControlStatus)
+
+    private static func targets(_ control: ControlResult) -> [Target] {
         let cid = token(control.control.id)
         guard !control.control.objectives.isEmpty else {
             return [("statement-id", "\(cid)_smt", control.control.title, control.status)]

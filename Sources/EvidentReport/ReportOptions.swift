@@ -20,6 +20,9 @@ public struct ReportOptions: Sendable {
     /// The most results in `results.sarif` (GitHub shows 5,000 and rejects runs over 25,000); the rest are
     /// left out, least severe and waived first, and the run says how many.
     public var sarifMaxResults: Int = 5_000
+    /// An Ed25519 private key (64 hex digits or base64 of the raw 32 bytes): when set, `manifest.json` is
+    /// signed into `manifest.json.sig`.
+    public var manifestSigningKey: String?
     /// The HTML template's name in error messages (a path, or the built-in name).
     public var htmlTemplateName: String = "templates/report.html.mustache"
     /// The Markdown template's name in error messages.

@@ -62,4 +62,16 @@ public enum ReportRenderer {
             _ = JSONReport.render(result, sink: write)
         }
     }
+
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), one per failing finding of a deviating
+    /// control, most severe first, at most `max`, then a notice of how many were left out. Cannot fail.
+    public static func githubAnnotations(_ result: AuditResult, max: Int = 50) -> String {
+        Annotations.github(result, max: max)
+    }
+
+    /// `gl-code-quality-report.json`: a GitLab code-quality report of the failing findings of deviating
+    /// controls, fingerprinted by the finding's identity. Cannot fail.
+    public static func gitlabCodeQuality(_ result: AuditResult, options: ReportOptions) -> String {
+        Annotations.gitlab(result)
+    }
 }

@@ -1484,7 +1484,7 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaV
 .counts li { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; border-top: 5px solid var(--na); }
 .counts .n { font-size: 1.6rem; font-weight: 700; display: block; line-height: 1.1; }
 .counts .what { font-size: .88rem; }
-.counts li.zero { opacity: .55; }
+.counts li.zero { color: var(--muted); }
 .counts li.s-satisfied { border-top-color: var(--ok); }
 .counts li.s-not-satisfied { border-top-color: var(--bad); }
 .counts li.s-waived { border-top-color: var(--waived); }
@@ -1540,6 +1540,7 @@ table.reach .heat-1 { background: #fff4e5; }
 table.reach .heat-2 { background: #ffd8b0; }
 table.reach .heat-3 { background: #ffb38a; }
 table.reach .heat-4 { background: #f28b82; }
+table.reach td.heat .muted { color: inherit; }
 .more { margin: -.4rem 0 1rem; font-style: italic; color: var(--muted); }
 .resources { margin: 0; padding-left: 1.1em; }
 

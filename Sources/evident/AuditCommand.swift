@@ -83,7 +83,8 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Your own Markdown template (Mustache) instead of the built-in one.", valueName: "file"))
     var markdownTemplate: String?
 
-    @Option(name: .long, help: ArgumentHelp("The most characters report.md may have (tickets cap comments).", valueName: "n"))
+    @Option(name: [.long, .customLong("markdown-max-chars")],
+            help: ArgumentHelp("The most characters report.md may have (tickets cap comments; Jira takes 30,000, GitHub about 65,000).", valueName: "n"))
     var markdownBudget: Int = 30_000
 
     @Option(name: .long, help: ArgumentHelp("The most evidence rows per control in HTML (the JSON has all).", valueName: "n"))
@@ -94,6 +95,12 @@ struct AuditCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("An earlier results.json: the gate fails only on deviations it does not hold.", valueName: "file"))
     var baseline: String?
+
+    @Option(name: .long, help: ArgumentHelp("CI annotations: github (workflow commands on stdout) or gitlab (gl-code-quality-report.json in --output).", valueName: "ci"))
+    var annotations: String?
+
+    @Option(name: .long, help: ArgumentHelp("An Ed25519 private key file (hex or base64 of 32 bytes; `evident verify --generate-key`): sign manifest.json into manifest.json.sig.", valueName: "file"))
+    var signKey: String?
 
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
@@ -110,6 +117,9 @@ struct AuditCommand: ParsableCommand {
         if example && scope.plan != nil { throw ValidationError("--example uses the built-in plan; drop --plan") }
         if markdownBudget < 2_000 { throw ValidationError("--markdown-budget must be at least 2000") }
         if maxRows < 1 { throw ValidationError("--max-rows must be at least 1") }
+        if let annotations, !["github", "gitlab"].contains(annotations) {
+            throw ValidationError("--annotations must be github or gitlab")
+        }
         if sarifMaxResults < 1 { throw ValidationError("--sarif-max-results must be at least 1") }
     }
 
@@ -121,7 +131,8 @@ struct AuditCommand: ParsableCommand {
         let progress = Progress(quiet: quiet)
         defer { progress.finish() }
         var clockTimes = PhaseTimes()
-        let formats = try ReportFormat.parse(format)
+        var formats = try ReportFormat.parse(format)
+        if annotations == "gitlab" && !formats.contains(.codequality) { formats.append(.codequality) }
         let failOnStatuses = try Self.parseStatuses(failOn)
         let clock = try OptionValues.now(now)
         let taken = try snapshotTime.map { text throws(CLIError) in try OptionValues.time(text, option: "--snapshot-time") }
@@ -142,7 +153,18 @@ struct AuditCommand: ParsableCommand {
                 throw CLIError.load(error)
             }
         }
-        let known = try baseline.map { path throws(CLIError) in try DiffCommand.load(path) }
+        var known: Baseline?
+        if let baseline {
+            // The baseline is evidence too: its digest goes into results.json and the manifest.
+            let data = try Inputs.read(baseline)
+            inputs.append(InputFile(path: baseline, role: .baseline, sha256: Digest.sha256(data), bytes: data.count))
+            do {
+                known = try Baseline.load(data, path: baseline)
+            } catch {
+                throw CLIError.load(error)
+            }
+        }
+        let signingKey = try signKey.map { path throws(CLIError) in try Inputs.text(try Inputs.read(path), path: path) }
         let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
         clockTimes.mark("load")
@@ -183,6 +205,7 @@ struct AuditCommand: ParsableCommand {
         var reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
                                           markdownBudget: markdownBudget, maxRowsPerControl: maxRows)
         reportOptions.sarifMaxResults = sarifMaxResults
+        reportOptions.manifestSigningKey = signingKey
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
         clockTimes.mark("render")
         progress.finish()
@@ -195,6 +218,9 @@ struct AuditCommand: ParsableCommand {
             let text = DriftReport.text(drift, old: baseline, new: "this audit", maxRows: 20)
             print(text.split(separator: "\n", omittingEmptySubsequences: false).map { Terminal.clean(String($0)) }
                 .joined(separator: "\n"), terminator: "")
+        }
+        if annotations == "github" {
+            print(ReportRenderer.githubAnnotations(result), terminator: "")
         }
         Summary.print(result, reports: written, quiet: quiet)
         // A large snapshot is millions of small values: freeing them one by one takes seconds, and the

@@ -31,7 +31,7 @@ struct InteropTests {
             #expect(r.code == 1, "\(r.stderr)")
         }
         let names = ["report.html", "report.md", "junit.xml", "results.json", "results.sarif",
-                     "assessment-results.json", "poam.json", "manifest.json"]
+                     "assessment-results.json", "poam.json", "gl-code-quality-report.json", "manifest.json"]
         for name in names {
             let a = try Data(contentsOf: dir.appendingPathComponent("a/\(name)"))
             let b = try Data(contentsOf: dir.appendingPathComponent("b/\(name)"))
@@ -147,6 +147,9 @@ struct BaselineTests {
         #expect(newLines.allSatisfy { $0.contains("Deployment shop/storefront") }, "\(newLines)")
         #expect(changed.stdout.contains("fixed 0"))
         #expect(changed.stdout.contains("have new deviations not in the baseline"))
+        let manifest = try InteropTests.json(dir.appendingPathComponent("changed/manifest.json"))
+        let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+        #expect(inputs.contains { $0["role"] as? String == "baseline" && $0["path"] as? String == "base/results.json" })
 
         // evident diff says the same, in text and in Markdown.
         let diff = try CLI.run(["diff", "base/results.json", "changed/results.json"], in: dir)
@@ -199,5 +202,145 @@ struct VerifyTests {
         #expect(missing.stdout.contains("MISSING  report report.md"))
         let none = try CLI.run(["verify", "."], in: dir)
         #expect(none.code == 2)
+    }
+}
+
+/// `--annotations github|gitlab`.
+@Suite("CI annotations end to end")
+struct AnnotationCLITests {
+    @Test func githubPrintsCommandsAndGitlabWritesTheReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        let github = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "json",
+                                  "--annotations", "github", "--quiet"], in: dir)
+        #expect(github.code == 1, "\(github.stderr)")
+        let commands = github.stdout.split(separator: "\n").filter { $0.hasPrefix("::") }
+        #expect(!commands.isEmpty)
+        #expect(commands.contains { $0.hasPrefix("::error file=\(snapshot),line=") })
+        let gitlab = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "json",
+                                  "--annotations", "gitlab", "--output", "gl"], in: dir)
+        #expect(gitlab.code == 1)
+        let data = try Data(contentsOf: dir.appendingPathComponent("gl/gl-code-quality-report.json"))
+        #expect((try JSONSerialization.jsonObject(with: data) as? [Any])?.isEmpty == false)
+        let bad = try CLI.run(["audit", snapshot, "--annotations", "jenkins"], in: dir)
+        #expect(bad.code == 2)
+    }
+}
+
+/// `--sign-key` and `verify --public-key`.
+@Suite("Signed manifests")
+struct SignatureTests {
+    @Test func aSignedManifestVerifiesAndATamperedOneDoesNot() throws {
+        let dir = try CLI.temporaryDirectory()
+        let snapshot = try InteropTests.exampleSnapshot(in: dir)
+        #expect(try CLI.run(["verify", "--generate-key", "ours"], in: dir).code == 0)
+        #expect(try CLI.run(["verify", "--generate-key", "theirs"], in: dir).code == 0)
+        #expect(try CLI.run(["verify", "--generate-key", "ours"], in: dir).code == 2, "overwrote a key")
+        let audit = try CLI.run(["audit", snapshot, "--now", "2026-11-27T12:00:00Z", "--format", "json",
+                                 "--sign-key", "ours.key", "--output", "out"], in: dir)
+        #expect(audit.code == 1, "\(audit.stderr)")
+        let good = try CLI.run(["verify", "out", "--public-key", "ours.pub"], in: dir)
+        #expect(good.code == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.contains("ok       signature of manifest.json"))
+        let wrongKey = try CLI.run(["verify", "out", "--public-key", "theirs.pub"], in: dir)
+        #expect(wrongKey.code == 1)
+        #expect(wrongKey.stdout.contains("BAD      signature"))
+        // Changing the manifest (to hide a changed report) breaks the signature.
+        let url = dir.appendingPathComponent("out/manifest.json")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        try CLI.write(text.replacingOccurrences(of: "\"manifestVersion\": 1", with: "\"manifestVersion\":  1"), to: url)
+        let tampered = try CLI.run(["verify", "out", "--public-key", "ours.pub"], in: dir)
+        #expect(tampered.code == 1)
+        #expect(tampered.stdout.contains("BAD      signature"))
+    }
+}
+
+/// OSCAL and SARIF for a generated 1,000-pod cluster, validated against the schemas in ../shared/conformance.
+@Suite("Interoperability formats at scale")
+struct InteropScaleTests {
+    /// Runs scripts/jsonschema-check.py; nil when python3 or jsonschema is missing (the check is skipped).
+    static func schemaErrors(_ document: URL, schema: URL) throws -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CLI.root.appendingPathComponent("scripts/jsonschema-check.py").path,
+                             schema.path, document.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        switch process.terminationStatus {
+        case 0: return ""
+        case 77, 127:
+            print("NOTE: python3 jsonschema is not available: the schema check of \(document.lastPathComponent) is skipped")
+            return nil
+        default: return output
+        }
+    }
+
+    @Test(.enabled(if: CLI.genSnapshot != nil && CLI.conformance != nil,
+                   "gen-snapshot or the conformance folder not found beside the package; skipped"))
+    func generatedClusterValidates() throws {
+        let dir = try CLI.temporaryDirectory()
+        let tool = try #require(CLI.genSnapshot)
+        let conformance = try #require(CLI.conformance)
+        let gen = Process()
+        gen.executableURL = tool
+        gen.arguments = ["--pods", "1000", "--out", dir.appendingPathComponent("snapshot.json").path]
+        try gen.run()
+        gen.waitUntilExit()
+        #expect(gen.terminationStatus == 0)
+        let r = try CLI.run(["audit", "snapshot.json", "--now", "2026-11-27T12:00:00Z", "--format", "sarif,oscal",
+                             "--output", "out"], in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        let checks = [("out/assessment-results.json", "oscal/oscal_assessment-results_schema_v1.2.1.json"),
+                      ("out/poam.json", "oscal/oscal_poam_schema_v1.2.1.json"),
+                      ("out/results.sarif", "sarif/sarif-schema-2.1.0.json")]
+        for (document, schema) in checks {
+            if let errors = try Self.schemaErrors(dir.appendingPathComponent(document),
+                                                  schema: conformance.appendingPathComponent(schema)) {
+                #expect(errors.isEmpty, "\(document): \(errors)")
+            }
+        }
+        try Self.expectTrestleValid(dir.appendingPathComponent("out"))
+    }
+
+    /// compliance-trestle: EVIDENT_TRESTLE, or `trestle` on the PATH (.ci/run installs it in a venv).
+    static let trestle: String? = {
+        let env = ProcessInfo.processInfo.environment
+        if let path = env["EVIDENT_TRESTLE"], FileManager.default.isExecutableFile(atPath: path) { return path }
+        return (env["PATH"] ?? "").split(separator: ":").map { "\($0)/trestle" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    /// `trestle partial-object-validate` on both OSCAL documents in `folder`; a NOTE when trestle is missing.
+    static func expectTrestleValid(_ folder: URL) throws {
+        guard let trestle else {
+            print("NOTE: compliance-trestle not found (EVIDENT_TRESTLE or PATH): the trestle validation is skipped")
+            return
+        }
+        for (file, element) in [("assessment-results.json", "assessment-results"),
+                                ("poam.json", "plan-of-action-and-milestones")] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: trestle)
+            process.arguments = ["partial-object-validate", "-f", folder.appendingPathComponent(file).path, "-e", element]
+            process.currentDirectoryURL = folder
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && output.contains("VALID:"), "trestle: \(file): \(output)")
+        }
+    }
+
+    @Test func theExampleAuditsOSCALValidatesWithTrestle() throws {
+        let dir = try CLI.temporaryDirectory()
+        let r = try CLI.run(["audit", "--example", "--now", "2026-11-27T12:00:00Z", "--format", "oscal",
+                             "--output", "out"], in: dir)
+        #expect(r.code == 1, "\(r.stderr)")
+        try Self.expectTrestleValid(dir.appendingPathComponent("out"))
     }
 }

@@ -28,3 +28,25 @@ struct ManifestTests {
         #expect((doc["catalogs"] as? [[String: Any]])?.count == 2)
     }
 }
+
+@Suite("Manifest signatures")
+struct ManifestSignatureTests {
+    @Test("sign and verify round trip; another key, changed bytes or a bad signature fail")
+    func roundTrip() throws {
+        let pair = ManifestSignature.generate()
+        let other = ManifestSignature.generate()
+        let manifest = Data(ReportRenderer.manifest(Fixtures.auditResult(), reports: ManifestTests.reports).utf8)
+        let signature = try ManifestSignature.sign(manifest, privateKey: pair.privateKey)
+        #expect(try ManifestSignature.verify(manifest, signature: signature, publicKey: pair.publicKey))
+        #expect(try ManifestSignature.publicKey(ofPrivate: pair.privateKey) == pair.publicKey)
+        #expect(try !ManifestSignature.verify(manifest, signature: signature, publicKey: other.publicKey))
+        var changed = manifest
+        changed[changed.count / 2] ^= 1
+        #expect(try !ManifestSignature.verify(changed, signature: signature, publicKey: pair.publicKey))
+        #expect(try !ManifestSignature.verify(manifest, signature: "not base64!", publicKey: pair.publicKey))
+        #expect(throws: ManifestSignature.Problem.self) { try ManifestSignature.sign(manifest, privateKey: "short") }
+        // Base64 keys work as well as hex.
+        let base64 = Data(ManifestSignature.keyBytes(pair.publicKey) ?? []).base64EncodedString()
+        #expect(try ManifestSignature.verify(manifest, signature: signature, publicKey: base64))
+    }
+}

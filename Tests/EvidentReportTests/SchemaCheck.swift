@@ -2,37 +2,11 @@ import Foundation
 import Testing
 
 /// JSON Schema validation through python3's `jsonschema` package (draft-04 for SARIF, draft-07 for OSCAL).
-/// When python3 or the package is missing the check says so and is skipped: `validate` returns nil and
-/// prints a NOTE.
+/// When python3 or the package is missing the check is skipped (`.skipped`) and says so in a NOTE.
 enum SchemaCheck {
-    /// The validator: picks the draft from the schema's `$schema`, checks formats it knows, and reads OSCAL's
-    /// `\p{L}` / `\p{N}` patterns with the `regex` module when present (else as `[^\W\d_]` / `\d`, which is
-    /// what Python's `re` offers).
-    static let script = #"""
-    import json, sys
-    try:
-        import jsonschema
-    except ImportError:
-        print("SKIP: the jsonschema package is not installed")
-        sys.exit(77)
-    try:
-        import regex
-        import jsonschema._keywords as keywords
-        keywords.re = regex
-        text = open(sys.argv[1], encoding="utf-8").read()
-    except Exception:
-        text = open(sys.argv[1], encoding="utf-8").read()
-        text = text.replace("\\\\p{L}", "[^\\\\W\\\\d_]").replace("\\\\p{N}", "\\\\d")
-    schema = json.loads(text)
-    doc = json.load(open(sys.argv[2], encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(doc), key=lambda e: [str(p) for p in e.absolute_path])
-    for e in errors[:10]:
-        print("/".join(str(p) for p in e.absolute_path) + ": " + e.message[:400])
-    print("%d errors" % len(errors))
-    sys.exit(1 if errors else 0)
-    """#
+    /// `scripts/jsonschema-check.py`: picks the draft from the schema's `$schema`, checks the formats it
+    /// knows, and reads OSCAL's `\p{L}` / `\p{N}` patterns with the `regex` module when present.
+    static var script: URL { Support.packageRoot.appendingPathComponent("scripts/jsonschema-check.py") }
 
     enum Outcome: Equatable {
         case valid
@@ -46,12 +20,10 @@ enum SchemaCheck {
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let doc = dir.appendingPathComponent("doc.json")
-            let py = dir.appendingPathComponent("check.py")
             try Data(document.utf8).write(to: doc)
-            try Data(script.utf8).write(to: py)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", py.path, schema.path, doc.path]
+            process.arguments = ["python3", script.path, schema.path, doc.path]
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe

@@ -179,7 +179,8 @@ extension GatePolicy {
         func isNew(_ c: ControlResult) -> Bool {
             let keys = Deviation.of(c).map(\.key)
             // A failing status without deviations of its own (say --fail-on waived) compares by control.
-            return keys.isEmpty ? !known.contains(Deviation.key(control: c.control.id)) : keys.contains { !known.contains($0) }
+            if keys.isEmpty { return !known.contains(Deviation.key(control: c.control.id)) }
+            return keys.contains { !known.contains($0) }
         }
         let errors = controls.filter { $0.status == .error && isNew($0) }.map(\.control.id)
         let failing = controls.filter { failOn.contains($0.status) && $0.severity >= minimumSeverity && isNew($0) }

@@ -31,7 +31,7 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
 
 /// One file (or stdin) that fed the run, with its digest. `path` is as given on the command line.
 public struct InputFile: Sendable, Hashable {
-    public enum Role: String, Sendable, Hashable { case snapshot, plan, catalog, policy, scan, template }
+    public enum Role: String, Sendable, Hashable { case snapshot, plan, catalog, policy, scan, template, baseline }
     public var path: String
     public var role: Role
     public var sha256: String

@@ -4,7 +4,7 @@ import Foundation
 
 /// The report formats and their file names in the output folder.
 enum ReportFormat: String, CaseIterable {
-    case html, markdown, junit, json, sarif, oscal, poam
+    case html, markdown, junit, json, sarif, oscal, poam, codequality
 
     var fileName: String {
         switch self {
@@ -15,6 +15,7 @@ enum ReportFormat: String, CaseIterable {
         case .sarif: return "results.sarif"
         case .oscal: return "assessment-results.json"
         case .poam: return "poam.json"
+        case .codequality: return "gl-code-quality-report.json"
         }
     }
 
@@ -86,7 +87,7 @@ enum ReportWriter {
         }
         var staged = paths
         do {
-            staged.append(try stageManifest(result, staged: paths, folder: folder))
+            staged += try stageManifest(result, staged: paths, signingKey: options.manifestSigningKey, folder: folder)
         } catch {
             for p in paths { try? fm.removeItem(atPath: p.temp) }
             throw error
@@ -100,9 +101,10 @@ enum ReportWriter {
         return staged.map(\.final)
     }
 
-    /// `manifest.json` (written on every run): hashes the staged reports as they are on disk.
+    /// `manifest.json` (written on every run): hashes the staged reports as they are on disk; with a key,
+    /// also `manifest.json.sig`.
     private static func stageManifest(_ result: AuditResult, staged: [(temp: String, final: String)],
-                                      folder: String) throws(CLIError) -> (temp: String, final: String) {
+                                      signingKey: String?, folder: String) throws(CLIError) -> [(temp: String, final: String)] {
         var entries: [ManifestEntry] = []
         for s in staged {
             guard let data = FileManager.default.contents(atPath: s.temp) else {
@@ -118,7 +120,21 @@ enum ReportWriter {
         guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
             throw .invalid("cannot write \(temp): check that \(folder) is writable")
         }
-        return (temp, final)
+        guard let signingKey else { return [(temp, final)] }
+        let signature: String
+        do {
+            signature = try ManifestSignature.sign(Data(text.utf8), privateKey: signingKey)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw .invalid("--sign-key: \(error)")
+        }
+        let sigName = ManifestSignature.fileName
+        let sigTemp = (folder as NSString).appendingPathComponent(".\(sigName).\(ProcessInfo.processInfo.processIdentifier).tmp")
+        guard FileManager.default.createFile(atPath: sigTemp, contents: Data(signature.utf8)) else {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw .invalid("cannot write \(sigTemp): check that \(folder) is writable")
+        }
+        return [(temp, final), (sigTemp, (folder as NSString).appendingPathComponent(sigName))]
     }
 
     /// Renders one report into `temp`; nil when done, else what went wrong.
@@ -134,6 +150,7 @@ enum ReportWriter {
             case .sarif: text = ReportRenderer.sarif(result, options: options)
             case .oscal: text = ReportRenderer.oscalAssessmentResults(result, options: options)
             case .poam: text = ReportRenderer.oscalPOAM(result, options: options)
+            case .codequality: text = ReportRenderer.gitlabCodeQuality(result, options: options)
             case .json:
                 let ok = stream(to: temp) { write in ReportRenderer.json(result, options: options, write: write) }
                 return ok ? nil : "cannot write \(temp): check that \(folder) is writable"
