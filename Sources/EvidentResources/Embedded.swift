@@ -1420,6 +1420,57 @@ attestations:
     expires: 2027-11-10
 
 """#,
+        "controls/rbac/evident-reader.yaml": #"""
+# Read-only access for `evident snapshot`: get and list on exactly the kinds it collects, nothing else.
+# No watch, no write verbs, no pods/exec or pods/log. Secrets are listed (their keys and types feed the
+# checks) but evident strips their values before anything is written; drop the Secret rule to keep them
+# out entirely (the Secret checks then report what they cannot see).
+#
+#   kubectl apply -f controls/rbac/evident-reader.yaml
+#   kubectl create clusterrolebinding evident-reader --clusterrole=evident-reader --user=YOU
+#   (or --serviceaccount=NAMESPACE:NAME for a CI job)
+#
+# The rules for Calico, Kyverno, Gatekeeper and sigstore are harmless where those are not installed.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: evident-reader
+  labels:
+    app.kubernetes.io/name: evident
+rules:
+  # Discovery (`kubectl api-resources`) is open to every authenticated user (system:discovery).
+  - apiGroups: [""]
+    resources: [namespaces, nodes, pods, replicationcontrollers, services, configmaps, secrets, serviceaccounts]
+    verbs: [get, list]
+  - apiGroups: [apps]
+    resources: [deployments, replicasets, statefulsets, daemonsets]
+    verbs: [get, list]
+  - apiGroups: [batch]
+    resources: [jobs, cronjobs]
+    verbs: [get, list]
+  - apiGroups: [networking.k8s.io]
+    resources: [ingresses, networkpolicies]
+    verbs: [get, list]
+  - apiGroups: [rbac.authorization.k8s.io]
+    resources: [roles, rolebindings, clusterroles, clusterrolebindings]
+    verbs: [get, list]
+  - apiGroups: [admissionregistration.k8s.io]
+    resources: [validatingadmissionpolicies, validatingadmissionpolicybindings]
+    verbs: [get, list]
+  - apiGroups: [projectcalico.org]
+    resources: [networkpolicies, globalnetworkpolicies, tiers, networksets, globalnetworksets]
+    verbs: [get, list]
+  - apiGroups: [kyverno.io]
+    resources: [clusterpolicies, policies]
+    verbs: [get, list]
+  - apiGroups: [constraints.gatekeeper.sh]
+    resources: ["*"]
+    verbs: [get, list]
+  - apiGroups: [policy.sigstore.dev]
+    resources: [clusterimagepolicies]
+    verbs: [get, list]
+
+"""#,
         "templates/report.html.mustache": ##"""
 <!DOCTYPE html>
 {{! evident HTML report. Every double-mustache tag is HTML-escaped; the renderer refuses unescaped tags. }}

@@ -205,7 +205,8 @@ public struct AuditEngine: Sendable {
 
         return AuditResult(
             toolVersion: options.toolVersion, generatedAt: options.now,
-            snapshotTime: options.snapshotTime ?? index.snapshot.newestTimestamp, plan: plan, catalogs: catalogs,
+            snapshotTime: options.snapshotTime ?? index.snapshot.capture.flatMap { Timestamp.parse($0.capturedAt) }
+                ?? index.snapshot.newestTimestamp, plan: plan, catalogs: catalogs,
             inputs: inputs, resourceCounts: counts.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
             controls: controls, hygiene: hygiene, diagnostics: diagnostics.sorted(),
             gate: options.gate.judge(controls))
@@ -265,6 +266,9 @@ public struct AuditEngine: Sendable {
                         scans: ScanSet? = nil) -> JobResult {
         let descriptor = type.descriptor
         for kind in descriptor.requiredKinds where !index.has(kind: kind) {
+            if let refused = index.snapshot.capture?.forbiddenEntry(kind: kind) {
+                return .outcome(.needsEvidence("no \(kind) objects: the snapshot capture was forbidden to list \(refused.resource) (grant read access, see controls/rbac/evident-reader.yaml, and capture again)"))
+            }
             return .outcome(.needsEvidence("the inputs hold no \(kind) objects; every cluster has them, so they were probably not collected (add them to the snapshot)"))
         }
         for p in descriptor.parameters where p.required && parameters[p.name] == nil {

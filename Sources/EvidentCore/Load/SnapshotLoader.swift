@@ -53,6 +53,7 @@ public enum SnapshotLoader {
             return
         case .map(let members):
             if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
+                readCapture(members, line: line, path: path, into: &snapshot)
                 for (i, item) in items.enumerated() {
                     let line = i < itemLines.count ? itemLines[i] : line
                     try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
@@ -65,6 +66,17 @@ public enum SnapshotLoader {
             throw LoadError("expected a Kubernetes object or a List, found \(describe(value))",
                             at: location, hint: "a snapshot is the JSON or YAML that kubectl prints")
         }
+    }
+
+    /// The `evidentCapture` record of a List written by `evident snapshot`, if there is one.
+    private static func readCapture(_ list: [String: Value], line: Int, path: String, into snapshot: inout Snapshot) {
+        guard let value = list[CaptureRecord.member] else { return }
+        guard let record = CaptureRecord(value) else {
+            snapshot.diagnostics.append(Diagnostic(
+                .warning, "ignored a malformed \(CaptureRecord.member) record", at: SourceLocation(file: path, line: line)))
+            return
+        }
+        snapshot.capture = snapshot.capture.map { $0.merged(with: record) } ?? record
     }
 
     /// A typed list (`PodList`) may leave kind and apiVersion out of its items: fill them in from the list.
@@ -127,6 +139,7 @@ public enum SnapshotLoader {
             guard all.error == nil else { continue }
             if document.streamedItems {
                 if case .map(let members) = document.value, let kind = members["kind"]?.string, kind.hasSuffix("List") {
+                    readCapture(members, line: document.line, path: path, into: &all.snapshot)
                     var parts = [collector]
                     if let second, secondHalf?.used == true { parts.append(second) }
                     for part in parts where all.error == nil {

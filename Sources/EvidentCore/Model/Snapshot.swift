@@ -6,11 +6,16 @@ public struct Snapshot: Sendable {
     /// The newest timestamp found inside the objects (creation, managedFields and status times).
     public var newestTimestamp: Date?
     public var diagnostics: [Diagnostic]
+    /// What `evident snapshot` recorded about the capture (kinds collected, forbidden, absent), if the
+    /// input came from it.
+    public var capture: CaptureRecord?
 
-    public init(resources: [Resource] = [], newestTimestamp: Date? = nil, diagnostics: [Diagnostic] = []) {
+    public init(resources: [Resource] = [], newestTimestamp: Date? = nil, diagnostics: [Diagnostic] = [],
+                capture: CaptureRecord? = nil) {
         self.resources = resources
         self.newestTimestamp = newestTimestamp
         self.diagnostics = diagnostics
+        self.capture = capture
     }
 
     /// Joins several loaded inputs. When the same object (group, kind, namespace, name) appears twice,
@@ -20,6 +25,7 @@ public struct Snapshot: Sendable {
         var position: [ResourceID: Int] = [:]
         for part in parts {
             merged.diagnostics += part.diagnostics
+            if let record = part.capture { merged.capture = merged.capture.map { $0.merged(with: record) } ?? record }
             if let t = part.newestTimestamp, t > (merged.newestTimestamp ?? .distantPast) { merged.newestTimestamp = t }
             for resource in part.resources {
                 let id = resource.id
