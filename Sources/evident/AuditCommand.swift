@@ -74,7 +74,7 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The report clock (RFC 3339); expiries are judged against it. Default: SOURCE_DATE_EPOCH, else now.", valueName: "time"))
     var now: String?
 
-    @Option(name: .long, help: ArgumentHelp("When the snapshot was taken (RFC 3339). Default: the newest time inside the snapshot.", valueName: "time"))
+    @Option(name: .long, help: ArgumentHelp("When the snapshot was taken (RFC 3339). Default: the capture time of an `evident snapshot` file, else the newest time inside the snapshot.", valueName: "time"))
     var snapshotTime: String?
 
     @Option(name: .long, help: ArgumentHelp("Your own HTML template (Mustache) instead of the built-in one.", valueName: "file"))
