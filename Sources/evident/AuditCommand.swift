@@ -102,6 +102,9 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("An Ed25519 private key file (hex or base64 of 32 bytes; `evident verify --generate-key`): sign manifest.json into manifest.json.sig.", valueName: "file"))
     var signKey: String?
 
+    @Option(name: .long, help: ArgumentHelp("The largest input file: bytes, or a number with KiB, MiB or GiB. Default: 4GiB for snapshots, 16MiB for plans, catalogs and scans (a value given sets both).", valueName: "size"))
+    var maxInputSize: String?
+
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
@@ -139,9 +142,11 @@ struct AuditCommand: ParsableCommand {
         let registry = BuiltinEvaluators.registry
 
         // Load.
+        let sizeLimit = try maxInputSize.map { text throws(CLIError) in try OptionValues.size(text, option: "--max-input-size") }
+        if let sizeLimit { Inputs.smallFileLimit = sizeLimit }
         progress.update("loading catalogs and plan")
         let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, example: example, registry: registry)
-        let (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, progress: progress)
+        let (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, limit: sizeLimit ?? Limits.defaultSnapshotBytes, progress: progress)
         var inputs = snapshotInputs + scope.inputs
         var scans: [ImageScan] = []
         for path in scan {

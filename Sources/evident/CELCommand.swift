@@ -69,29 +69,14 @@ struct CELCommand: ParsableCommand {
 
     /// Any YAML or JSON document (a map of parameters).
     static func document(_ path: String) throws(CLIError) -> CELValue {
-        let text = try Inputs.text(try Inputs.read(path), path: path)
-        let loaded: Any?
         do {
-            loaded = try Yams.load(yaml: text)
+            return CELValue(try DocumentLoader.load(try Inputs.read(path), path: path))
+        } catch let error as LoadError {
+            throw .load(error)
+        } catch let error as CLIError {
+            throw error
         } catch {
-            throw .invalid("\(path): not YAML or JSON: \(error)")
-        }
-        return convert(loaded)
-    }
-
-    private static func convert(_ any: Any?) -> CELValue {
-        switch any {
-        case let b as Bool: return .bool(b)
-        case let i as Int: return .int(Int64(i))
-        case let d as Double: return .double(d)
-        case let s as String: return .string(s)
-        case let list as [Any]: return .list(list.map { convert($0) })
-        case let map as [AnyHashable: Any]:
-            var m = CELMap()
-            let entries = map.map { (key: convert($0.key.base), value: convert($0.value)) }
-            for entry in entries.sorted(by: { $0.key.typedJSON < $1.key.typedJSON }) { m.insert(entry.key, entry.value) }
-            return .map(m)
-        default: return .null
+            throw .invalid("\(path): \(error)")
         }
     }
 }

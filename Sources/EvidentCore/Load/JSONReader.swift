@@ -522,6 +522,7 @@ struct JSONReader {
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
+                if pos - start > Limits.maxScalarBytes { throw fail(Limits.scalarMessage(pos - start)) }
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
                 pos += 1
                 if intern, let s = strings.intern(slice) { return s }
@@ -537,6 +538,7 @@ struct JSONReader {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
                 pos += 1
+                if buffer.count > Limits.maxScalarBytes { throw fail(Limits.scalarMessage(buffer.count)) }
                 guard let s = String(validating: buffer, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
                 return s
             }

@@ -20,3 +20,18 @@ public struct LoadError: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 }
+
+/// Bounds on what the loaders accept, so that hostile input fails cleanly instead of exhausting memory.
+public enum Limits {
+    /// The default largest snapshot file, in bytes (4 GiB); `evident audit --max-input-size` raises it.
+    public static let defaultSnapshotBytes = 4 << 30
+    /// The default largest plan, catalog, scan report or other hand-sized file, in bytes (16 MiB).
+    public static let defaultSmallFileBytes = 16 << 20
+    /// The longest single string a snapshot or scan may hold, in bytes (16 MiB; Kubernetes objects are at
+    /// most about 1.5 MiB).
+    public static let maxScalarBytes = 16 << 20
+
+    static func scalarMessage(_ length: Int) -> String {
+        "a single value of \(length) bytes is longer than the limit of \(maxScalarBytes) bytes"
+    }
+}

@@ -52,6 +52,11 @@ public enum SnapshotLoader {
         case .null:
             return
         case .map(let members):
+            if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"],
+               items.list == nil, items != .null {
+                throw LoadError("the items of a \(kind) must be a list, found \(describe(items))", at: location,
+                                word: "items", hint: "a snapshot is the JSON or YAML that kubectl prints")
+            }
             if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
                 readCapture(members, line: line, path: path, into: &snapshot)
                 for (i, item) in items.enumerated() {
@@ -255,6 +260,7 @@ public enum SnapshotLoader {
         switch value {
         case .string(let s): return "text ('\(s.prefix(40))')"
         case .list: return "a list"
+        case .map: return "a mapping"
         case .null: return "nothing"
         default: return "a scalar"
         }
@@ -268,6 +274,10 @@ public enum SnapshotLoader {
         guard let kind = object["kind"]?.string, let apiVersion = object["apiVersion"]?.string else {
             snapshot.diagnostics.append(Diagnostic(.warning, "skipped a document without apiVersion and kind", at: location))
             return
+        }
+        if let value = object["metadata"], value.map == nil, value != .null {
+            throw LoadError("the metadata of a \(kind) must be a mapping, found \(describe(value))", at: location,
+                            word: "metadata", hint: "a snapshot is the JSON or YAML that kubectl prints")
         }
         var metadata = object["metadata"]?.map ?? [:]
         guard let name = metadata["name"]?.string ?? metadata["generateName"]?.string else {

@@ -92,6 +92,7 @@ struct YAMLEventReader {
         }
         switch event.type {
         case YAML_SCALAR_EVENT:
+            try checkLength(event)
             let value = scalar(event)
             anchor(event.event.data.scalar.anchor, (value, 1, 0))
             return (value, 1, 0)
@@ -138,6 +139,7 @@ struct YAMLEventReader {
                 guard keyEvent.type == YAML_SCALAR_EVENT else {
                     throw LoadError("keys must be plain strings", at: SourceLocation(file: file, line: keyEvent.line))
                 }
+                try checkLength(keyEvent)
                 let name = Self.scalarString(keyEvent)
                 anchor(keyEvent.event.data.scalar.anchor, (.string(name), 1, 0))
                 if name == "<<", Self.tag(of: keyEvent, name) == .merge {
@@ -167,6 +169,13 @@ struct YAMLEventReader {
             return result
         default:
             throw LoadError("invalid YAML: unexpected event", at: SourceLocation(file: file, line: event.line))
+        }
+    }
+
+    private func checkLength(_ event: Event) throws(LoadError) {
+        let length = event.event.data.scalar.length
+        if length > Limits.maxScalarBytes {
+            throw LoadError(Limits.scalarMessage(length), at: SourceLocation(file: file, line: event.line))
         }
     }
 

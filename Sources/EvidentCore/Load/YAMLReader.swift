@@ -132,3 +132,27 @@ enum YAMLReader {
         }
     }
 }
+
+/// One YAML or JSON document read as a plain value (a `--params` file), through the same bounded readers as
+/// snapshots: alias bombs, deep nesting, huge values, invalid UTF-8 and duplicate keys are `LoadError`s.
+public enum DocumentLoader {
+    /// The single document in `data`; an empty file is null.
+    public static func load(_ data: Data, path: String) throws(LoadError) -> Value {
+        let read: Result<[Value], LoadError> = data.withUnsafeBytes { raw in
+            do throws(LoadError) {
+                if SnapshotLoader.looksLikeJSON(data) { return .success(try JSONReader.read(raw, file: path).map(\.value)) }
+                guard String(validating: raw, as: UTF8.self) != nil else {
+                    throw LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1))
+                }
+                return .success(try YAMLEventReader.read(raw, file: path).map(\.value))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let documents = try read.get()
+        guard documents.count <= 1 else {
+            throw LoadError("expected one document, found \(documents.count)", at: SourceLocation(file: path, line: 1))
+        }
+        return documents.first ?? .null
+    }
+}

@@ -7,20 +7,46 @@ import Foundation
 enum Inputs {
     static let snapshotExtensions: Set<String> = ["yaml", "yml", "json"]
 
-    /// Reads a file, or stdin for `-`.
-    static func read(_ path: String) throws(CLIError) -> Data {
+    /// The largest plan, catalog, scan or other small input; `--max-input-size` sets it for a run.
+    nonisolated(unsafe) static var smallFileLimit = Limits.defaultSmallFileBytes
+
+    /// Reads a file, or stdin for `-`; fails (exit 2) when it holds more than `limit` bytes.
+    static func read(_ path: String, limit: Int? = nil) throws(CLIError) -> Data {
+        let limit = limit ?? smallFileLimit
         if path == "-" {
-            return FileHandle.standardInput.readDataToEndOfFile()
+            var data = Data()
+            while true {
+                let chunk = FileHandle.standardInput.readData(ofLength: 1 << 20)
+                if chunk.isEmpty { break }
+                data.append(chunk)
+                if data.count > limit { throw tooLarge("-", limit: limit) }
+            }
+            return data
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .invalid("\(path): no such file or folder")
         }
         guard !isDirectory.boolValue else { throw .invalid("\(path): is a folder, expected a file") }
+        try checkSize(path, limit: limit)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .invalid("\(path): cannot be read (check its permissions)")
         }
+        if data.count > limit { throw tooLarge(path, limit: limit) }
         return data
+    }
+
+    /// Fails when the file at `path` is larger than `limit` bytes.
+    static func checkSize(_ path: String, limit: Int) throws(CLIError) {
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > limit {
+            throw tooLarge(path, limit: limit)
+        }
+    }
+
+    static func tooLarge(_ path: String, limit: Int) -> CLIError {
+        .load(LoadError("the input is larger than the limit of \(limit) bytes", at: SourceLocation(file: path, line: 1),
+                        hint: "if the file is genuine, raise the limit with `evident audit --max-input-size`"))
     }
 
     static func text(_ data: Data, path: String) throws(CLIError) -> String {
@@ -58,21 +84,23 @@ enum Inputs {
     }
 
     /// Loads and merges every snapshot input, in order, with their digests.
-    static func snapshots(_ paths: [String], progress: Progress) throws(CLIError) -> (Snapshot, [InputFile]) {
+    static func snapshots(_ paths: [String], limit: Int = Limits.defaultSnapshotBytes,
+                          progress: Progress) throws(CLIError) -> (Snapshot, [InputFile]) {
         let files = try expand(paths)
+        for path in files where path != "-" { try checkSize(path, limit: limit) }
         // For measurements: EVIDENT_SEQUENTIAL_LOAD=1 reads every input on one thread.
         let sequential = ProcessInfo.processInfo.environment["EVIDENT_SEQUENTIAL_LOAD"] == "1"
         let results = LoadedFiles(count: files.count)
         if sequential || files.count == 1 {
             for (i, path) in files.enumerated() {
                 progress.update("loading \(path) (\(i + 1)/\(files.count))")
-                results.set(i, loadOne(path, sequential: sequential))
+                results.set(i, loadOne(path, limit: limit, sequential: sequential))
             }
         } else {
             // A folder of manifests: files load on every core; the first error in file order is reported.
             progress.update("loading \(files.count) files")
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                results.set(i, loadOne(files[i], sequential: false))
+                results.set(i, loadOne(files[i], limit: limit, sequential: false))
             }
         }
         var parts: [Snapshot] = []
@@ -95,13 +123,14 @@ enum Inputs {
     }
 
     /// One snapshot file: mapped (or read), hashed and loaded.
-    private static func loadOne(_ path: String, sequential: Bool) -> Result<(snapshot: Snapshot, input: InputFile), CLIError> {
+    private static func loadOne(_ path: String, limit: Int,
+                                sequential: Bool) -> Result<(snapshot: Snapshot, input: InputFile), CLIError> {
         let mapped = path == "-" ? nil : MappedFile.map(path)
         let data: Data
         if let mapped {
             data = mapped
         } else {
-            do throws(CLIError) { data = try read(path) } catch { return .failure(error) }
+            do throws(CLIError) { data = try read(path, limit: limit) } catch { return .failure(error) }
         }
         return data.withUnsafeBytes { raw in
             // The digest is computed on another thread while the snapshot loads.
@@ -311,6 +340,11 @@ struct Scope {
                     return catalog
                 }
                 let path = reference.hasPrefix("/") ? reference : planDirectory.appendingPathComponent(reference).path
+                var info = stat()
+                if stat(path, &info) == 0, Int(info.st_size) > Inputs.smallFileLimit {
+                    throw LoadError("the catalog file \(path) is larger than the limit of \(Inputs.smallFileLimit) bytes",
+                                    at: location, word: reference, hint: "raise the limit with --max-input-size")
+                }
                 guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
                     throw LoadError("cannot read the catalog file \(path)", at: location, word: reference)
                 }

@@ -21,6 +21,22 @@ enum OptionValues {
         return date
     }
 
+    /// A size in bytes: a whole number, optionally followed by KiB, MiB or GiB (or K, M, G).
+    static func size(_ text: String, option: String) throws(CLIError) -> Int {
+        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30),
+                                      ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30), ("B", 1)]
+        var number = text.trimmingCharacters(in: .whitespaces)
+        var scale = 1
+        if let unit = units.first(where: { number.uppercased().hasSuffix($0.0.uppercased()) }) {
+            number = String(number.dropLast(unit.0.count)).trimmingCharacters(in: .whitespaces)
+            scale = unit.1
+        }
+        guard let value = Int(number), value > 0, value <= Int.max / scale else {
+            throw .invalid("\(option) '\(text)' is not a size (e.g. 64MiB, 8GiB or a number of bytes)")
+        }
+        return value * scale
+    }
+
     /// The report clock: --now, else SOURCE_DATE_EPOCH, else the current time.
     static func now(_ option: String?) throws(CLIError) -> Date {
         if let option { return try time(option, option: "--now") }
