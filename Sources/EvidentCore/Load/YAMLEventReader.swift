@@ -54,7 +54,8 @@ struct YAMLEventReader {
                              hint: "inputs must be UTF-8 text")
         case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
             let context = parser.context.map { String(cString: $0) }
-            let what = [context, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            var what = [context, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            if problem.contains("nesting level") { what = "nesting deeper than libyaml's limit" }
             return LoadError("invalid YAML: \(what)", at: SourceLocation(
                 file: file, line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1))
         default:
