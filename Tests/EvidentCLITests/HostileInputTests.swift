@@ -24,7 +24,7 @@ import Testing
             switch weakness {
             case "alias-bomb": return "alias bomb"
             case "nesting": return "nesting deeper"
-            case "huge-scalar": return "a single value of"
+            case "huge-scalar": return "longer than the limit"
             case "size-limit": return "larger than the limit"
             case "utf8": return "UTF-8"
             case "duplicate-key": return "duplicate key"
@@ -79,6 +79,14 @@ import Testing
             + Data(repeating: UInt8(ascii: "x"), count: 64 << 20) + Data("\"\n".utf8)
     }
 
+    /// A 20 MiB literal block scalar of short lines: only the scalar limit catches it, not the line check.
+    static func hugeBlockScalar() -> Data {
+        var data = Data("kind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\ndata:\n  a: |\n".utf8)
+        let line = Data(("    " + String(repeating: "x", count: 1019) + "\n").utf8)
+        for _ in 0..<(20 << 10) { data.append(line) }
+        return data
+    }
+
     /// Just over the 16 MiB default for plans, catalogs and scans: a YAML comment.
     static func overSmallLimit() -> Data {
         Data("# ".utf8) + Data(repeating: UInt8(ascii: "x"), count: 16 << 20) + Data("\nkind: SecurityPlan\n".utf8)
@@ -107,6 +115,8 @@ import Testing
         Case(weakness: "nesting", name: "snapshot JSON deep arrays", file: "s.json", content: text(deepJSON), arguments: audit),
         Case(weakness: "huge-scalar", name: "snapshot JSON 64 MiB string", file: "s.json", content: hugeJSONScalar, arguments: audit),
         Case(weakness: "huge-scalar", name: "snapshot YAML 64 MiB string", file: "s.yaml", content: hugeYAMLScalar, arguments: audit),
+        Case(weakness: "huge-scalar", name: "snapshot YAML 20 MiB block scalar", file: "s.yaml", content: hugeBlockScalar,
+             arguments: audit),
         Case(weakness: "size-limit", name: "snapshot over --max-input-size", file: "s.json", content: text(deepJSON),
              arguments: audit + ["--max-input-size", "1KiB"]),
         Case(weakness: "size-limit", name: "snapshot on stdin over --max-input-size", file: "-", content: text(deepJSON),

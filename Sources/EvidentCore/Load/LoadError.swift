@@ -31,6 +31,10 @@ public enum Limits {
     /// most about 1.5 MiB).
     public static let maxScalarBytes = 16 << 20
 
+    static func lineMessage(_ length: Int) -> String {
+        "a line of \(length) bytes is longer than the limit of \(maxScalarBytes) bytes for a single value"
+    }
+
     static func scalarMessage(_ length: Int) -> String {
         "a single value of \(length) bytes is longer than the limit of \(maxScalarBytes) bytes"
     }

@@ -23,12 +23,31 @@ struct YAMLEventReader {
     }
 
     static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(LoadError) -> [YAMLReader.Document] {
+        try checkLines(bytes, file: file)
         var reader = YAMLEventReader(file: file, budget: max(100_000, bytes.count * 4))
         yaml_parser_initialize(&reader.parser)
         defer { yaml_parser_delete(&reader.parser) }
         yaml_parser_set_encoding(&reader.parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(&reader.parser, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
         return try reader.readStream()
+    }
+
+    /// Fails on a line longer than the longest value allowed, before libyaml buffers it whole: a huge
+    /// scalar on one line then costs no memory beyond the input.
+    static func checkLines(_ bytes: UnsafeRawBufferPointer, file: String) throws(LoadError) {
+        guard let base = bytes.baseAddress, bytes.count > Limits.maxScalarBytes else { return }
+        var start = 0
+        var line = 1
+        while start < bytes.count {
+            let rest = bytes.count - start
+            let found = memchr(base + start, 0x0A, rest)
+            let end = found.map { $0 - UnsafeMutableRawPointer(mutating: base) } ?? bytes.count
+            if end - start > Limits.maxScalarBytes {
+                throw LoadError(Limits.lineMessage(end - start), at: SourceLocation(file: file, line: line))
+            }
+            start = end + 1
+            line += 1
+        }
     }
 
     /// One parsed event; freed when it goes out of scope.
