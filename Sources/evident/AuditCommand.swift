@@ -161,7 +161,7 @@ struct AuditCommand: ParsableCommand {
         var known: Baseline?
         if let baseline {
             // The baseline is evidence too: its digest goes into results.json and the manifest.
-            let data = try Inputs.read(baseline)
+            let data = try Inputs.read(baseline, limit: sizeLimit ?? Limits.defaultSnapshotBytes)
             inputs.append(InputFile(path: baseline, role: .baseline, sha256: Digest.sha256(data), bytes: data.count))
             do {
                 known = try Baseline.load(data, path: baseline)

@@ -53,7 +53,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     static func load(_ path: String) throws(CLIError) -> Baseline {
-        let data = try Inputs.read(path)
+        let data = try Inputs.read(path, limit: Limits.defaultSnapshotBytes)
         do {
             return try Baseline.load(data, path: path)
         } catch {

@@ -42,7 +42,7 @@ struct ReachCommand: ParsableCommand {
         for path in snapshots {
             let inFolder = path != "-" && Self.isFolder(path)
             for file in try Inputs.expand([path]) {
-                let data = try Inputs.read(file)
+                let data = try Inputs.read(file, limit: Limits.defaultSnapshotBytes)
                 do {
                     parts.append(try SnapshotLoader.load(data, path: file))
                 } catch {

@@ -53,7 +53,7 @@ struct VerifyCommand: ParsableCommand {
             return
         }
         let manifestPath = (directory as NSString).appendingPathComponent("manifest.json")
-        let data = try Inputs.read(manifestPath)
+        let data = try Inputs.read(manifestPath, limit: Limits.defaultSnapshotBytes)
         guard let manifest = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
               manifest["manifestVersion"] as? Int == 1,
               let reports = manifest["reports"] as? [[String: Any]] else {
