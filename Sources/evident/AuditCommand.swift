@@ -189,12 +189,8 @@ struct AuditCommand: ParsableCommand {
 
         // Network exposure for the reports, from the analysis the network checks built (shared on the index).
         progress.update("summarising network exposure")
-        var parameters: [String: Value] = [:]
-        for definition in scope.catalogs.flatMap(\.parameters) {
-            if let value = definition.defaultValue { parameters[definition.id] = value }
-        }
-        parameters.merge(scope.plan.parameters) { _, planValue in planValue }
-        result.network = NetworkExposureSummary.build(index: index, parameters: Parameters(parameters))
+        result.network = NetworkExposureSummary.build(
+            index: index, parameters: AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan))
 
         // Against a baseline, only new deviations fail the gate.
         var drift: DeviationDiff?

@@ -85,11 +85,9 @@ public struct AuditEngine: Sendable {
 
     public func run(snapshot index: SnapshotIndex, plan: SecurityPlan, catalogs: [Catalog], inputs: [InputFile],
                     options: AuditOptions) -> AuditResult {
-        let definitions = catalogs.flatMap(\.parameters)
         // Parameters of a check: every catalog's defaults (the first catalog defining one wins), then the
         // check's own catalog's defaults, then the plan's values, then the check's `with:` arguments.
-        var shared: [String: Value] = [:]
-        for d in definitions.reversed() { if let v = d.defaultValue { shared[d.id] = v } }
+        let shared = Self.defaults(of: catalogs)
         func baseParameters(of catalog: Catalog) -> [String: Value] {
             var values = shared
             for d in catalog.parameters { values[d.id] = d.defaultValue }
@@ -210,6 +208,19 @@ public struct AuditEngine: Sendable {
             inputs: inputs, resourceCounts: counts.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
             controls: controls, hygiene: hygiene, diagnostics: diagnostics.sorted(),
             gate: options.gate.judge(controls))
+    }
+
+    /// Every catalog's parameter defaults; when several catalogs define one, the first catalog's wins.
+    static func defaults(of catalogs: [Catalog]) -> [String: Value] {
+        var values: [String: Value] = [:]
+        for d in catalogs.flatMap(\.parameters).reversed() { if let v = d.defaultValue { values[d.id] = v } }
+        return values
+    }
+
+    /// The run-wide parameter values: the catalogs' defaults (first catalog wins), then the plan's values.
+    /// What one check sees may differ only by its own catalog's defaults and its `with:` arguments.
+    public static func runParameters(catalogs: [Catalog], plan: SecurityPlan) -> Parameters {
+        Parameters(defaults(of: catalogs).merging(plan.parameters) { _, planValue in planValue })
     }
 
     private func runJobs(_ jobs: [Job], index: SnapshotIndex, options: AuditOptions) -> ([JobResult], [Diagnostic]) {

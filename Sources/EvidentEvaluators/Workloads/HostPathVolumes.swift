@@ -119,8 +119,7 @@ struct HostPathVolumes: PodSpecEvaluator {
     }
 
     func violations(in pod: PodSpecContext, parameters: Parameters) -> [Violation] {
-        let entries = parameters.stringList("allowed_host_paths") ?? parameters.string("allowed_host_paths").map { [$0] }
-        let allowed = (entries ?? []).filter { !$0.isEmpty }.map(HostPaths.normalise)
+        let allowed = (parameters.stringListOrSingle("allowed_host_paths") ?? []).filter { !$0.isEmpty }.map(HostPaths.normalise)
         var out: [Violation] = []
         for volume in HostPaths.volumes(of: pod.spec) {
             let path = "spec.volumes[\(volume.index)].hostPath.path"
