@@ -310,9 +310,9 @@ private final class SharedCache: @unchecked Sendable {
 }
 
 /// Work spread over the cores, results in input order.
-enum Parallel {
+public enum Parallel {
     /// `transform(0..<count)`, computed in chunks on every core.
-    static func map<T: Sendable>(_ count: Int, _ transform: (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(_ count: Int, _ transform: (Int) -> T) -> [T] {
         guard count > 1 else { return (0..<count).map(transform) }
         let results = Slots<T>(count: count)
         let chunks = min(count, ProcessInfo.processInfo.activeProcessorCount * 4)

@@ -90,22 +90,20 @@ enum Inputs {
         for path in files where path != "-" { try checkSize(path, limit: limit) }
         // For measurements: EVIDENT_SEQUENTIAL_LOAD=1 reads every input on one thread.
         let sequential = ProcessInfo.processInfo.environment["EVIDENT_SEQUENTIAL_LOAD"] == "1"
-        let results = LoadedFiles(count: files.count)
+        let results: [Result<(snapshot: Snapshot, input: InputFile), CLIError>]
         if sequential || files.count == 1 {
-            for (i, path) in files.enumerated() {
+            results = files.enumerated().map { i, path in
                 progress.update("loading \(path) (\(i + 1)/\(files.count))")
-                results.set(i, loadOne(path, limit: limit, sequential: sequential))
+                return loadOne(path, limit: limit, sequential: sequential)
             }
         } else {
             // A folder of manifests: files load on every core; the first error in file order is reported.
             progress.update("loading \(files.count) files")
-            DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                results.set(i, loadOne(files[i], limit: limit, sequential: false))
-            }
+            results = Parallel.map(files.count) { i in loadOne(files[i], limit: limit, sequential: false) }
         }
         var parts: [Snapshot] = []
         var inputs: [InputFile] = []
-        for result in results.values {
+        for result in results {
             switch result {
             case .success(let loaded):
                 parts.append(loaded.snapshot)
@@ -160,26 +158,6 @@ enum Inputs {
         } catch {
             throw .load(error)
         }
-    }
-}
-
-/// Results of loading several files at once, each slot written by one worker.
-private final class LoadedFiles: @unchecked Sendable {
-    private var storage: [Result<(snapshot: Snapshot, input: InputFile), CLIError>?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: Result<(snapshot: Snapshot, input: InputFile), CLIError>) {
-        lock.lock()
-        storage[i] = value
-        lock.unlock()
-    }
-
-    var values: [Result<(snapshot: Snapshot, input: InputFile), CLIError>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage.compactMap { $0 }
     }
 }
 

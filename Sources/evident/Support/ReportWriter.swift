@@ -77,11 +77,10 @@ enum ReportWriter {
              final: (folder as NSString).appendingPathComponent(format.fileName))
         }
         // Every report renders on its own core; each is written to its temporary file.
-        let outcomes = Outcomes(count: formats.count)
-        DispatchQueue.concurrentPerform(iterations: formats.count) { i in
-            outcomes.set(i, render(formats[i], result, options: options, to: paths[i].temp))
+        let outcomes = Parallel.map(formats.count) { i in
+            render(formats[i], result, options: options, to: paths[i].temp)
         }
-        for (i, outcome) in outcomes.values.enumerated() where outcome != nil {
+        for (i, outcome) in outcomes.enumerated() where outcome != nil {
             for p in paths { try? fm.removeItem(atPath: p.temp) }
             throw .invalid(outcome ?? "cannot write \(paths[i].temp)")
         }
@@ -175,25 +174,5 @@ enum ReportWriter {
         }
         do { try handle.close() } catch { failed = true }
         return !failed
-    }
-}
-
-/// What rendering each report came to, written from concurrent workers.
-private final class Outcomes: @unchecked Sendable {
-    private var storage: [String?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ value: String?) {
-        lock.lock()
-        storage[i] = value
-        lock.unlock()
-    }
-
-    var values: [String?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
     }
 }
