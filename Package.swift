@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .target(
@@ -59,11 +60,20 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The audit history (`--history`, `evident history`): a SQLite database through GRDB.
+        .target(
+            name: "EvidentHistory",
+            dependencies: [
+                "EvidentCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(name: "EvidentResources"),
         .executableTarget(
             name: "evident",
             dependencies: [
                 "EvidentCore", "EvidentCEL", "EvidentEvaluators", "EvidentNetwork", "EvidentReport", "EvidentResources",
+                "EvidentHistory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -75,6 +85,8 @@ let package = Package(
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
                     exclude: ["Golden"]),
         .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentCore", "EvidentReport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvidentHistoryTests",
+                    dependencies: ["EvidentHistory", "EvidentCore", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -100,8 +100,17 @@ enum MarkdownReport {
         let matrix: [NetworkRow]
     }
 
+    struct Trend {
+        let summary: String
+        /// The per-family table, one line each (header, separator, families, total).
+        let lines: [String]
+        let changes: [String]
+        let hasChanges: Bool
+    }
+
     struct View {
         let network: Network?
+        let trend: Trend?
         let planTitle: String
         let planID: String
         let planVersion: String
@@ -190,8 +199,20 @@ enum MarkdownReport {
                         NetworkRow(group: md(row.group), cells: row.cells.map { NetworkCell(text: md($0.text)) })
                     })
         }
+        let trend = model.trend.map { t -> Trend in
+            var lines = ["| Family |" + t.dates.map { " \(md($0)) |" }.joined(),
+                         "|---|" + String(repeating: "---:|", count: t.dates.count)]
+            lines += t.families.map { f in "| \(md(f.title)) |" + f.cells.map { " \(md($0.text)) |" }.joined() }
+            lines.append("| **All families** |" + t.totals.map { " **\(md($0.text))** |" }.joined())
+            let shown = 20
+            var changes = t.changes.prefix(shown).map { c in
+                md("\(c.date) \(c.verb): \(c.controlID) \(c.title) (\(c.status))")
+            }
+            if t.changes.count > shown { changes.append(md("… and \(t.changes.count - shown) more in report.html")) }
+            return Trend(summary: md(t.summary), lines: lines, changes: changes, hasChanges: !changes.isEmpty)
+        }
         return View(
-            network: network,
+            network: network, trend: trend,
             planTitle: md(model.header.planTitle), planID: md(model.header.planID),
             planVersion: md(model.header.planVersion), owner: model.header.owner.map(md),
             verdict: md(model.verdict), verdictDetails: model.verdictDetails.map(md), verdictSymbol: worst,

@@ -329,6 +329,9 @@ public struct ReportModel: Sendable {
     /// Network exposure, when the network engine ran.
     public let network: NetworkSection?
     public let hasNetwork: Bool
+    /// The trend of the cluster's last runs, when the audit keeps a history (`--history`).
+    public let trend: TrendSection?
+    public let hasTrend: Bool
 
     /// How many resources the deviations table names before "and N more".
     static let resourcesShown = 3
@@ -343,6 +346,8 @@ public struct ReportModel: Sendable {
         maxRowsPerControl = maxRows
         network = result.network.map(NetworkSection.init)
         hasNetwork = network != nil
+        trend = result.history.map(TrendSection.init)
+        hasTrend = trend != nil
 
         let snapshotTime = result.snapshotTime.map(Text.rfc3339)
         header = Header(

@@ -1471,6 +1471,117 @@ rules:
     verbs: [get, list]
 
 """#,
+        "templates/fleet.html.mustache": #"""
+<!DOCTYPE html>
+{{! evident fleet summary. Every double-mustache tag is HTML-escaped; the renderer refuses unescaped tags. }}
+{{! Fields: FleetReport.View in Sources/EvidentReport/FleetReport.swift. }}
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="generator" content="evident {{toolVersion}}">
+<title>{{title}}</title>
+<style>
+:root {
+  --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --accent: #0b5cad;
+  --ok: #1a7f37; --ok-bg: #dafbe1;
+  --bad: #c21f2c; --bad-bg: #ffebe9;
+  --waived: #7a3fc8; --waived-bg: #f4ecff;
+  --na: #656d76; --na-bg: #eef1f4;
+  --needs: #8a5a00; --needs-bg: #fff4c2;
+  --err: #a33a00; --err-bg: #ffe9d6;
+}
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "DejaVu Sans", sans-serif; }
+main, header .inner { max-width: 1400px; margin: 0 auto; padding: 0 28px; }
+header { background: var(--soft); border-bottom: 1px solid var(--line); padding: 22px 0 14px; }
+h1 { font-size: 1.7rem; margin: 0 0 .3em; }
+h2 { font-size: 1.3rem; margin-top: 2rem; padding-bottom: .3rem; border-bottom: 1px solid var(--line); }
+a { color: var(--accent); }
+.muted { color: var(--muted); }
+.small { font-size: .88em; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .86em; }
+.table-scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
+th, td { text-align: left; vertical-align: top; padding: 6px 9px; border-bottom: 1px solid var(--line); }
+th { background: var(--soft); font-weight: 600; font-size: .82rem; color: var(--muted); }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.cell { overflow-wrap: anywhere; }
+.badge { display: inline-block; white-space: nowrap; padding: 1px 8px; border-radius: 999px; font-size: .82rem; font-weight: 600; border: 1px solid currentColor; }
+.badge .sym { font-weight: 700; margin-right: 3px; }
+.s-satisfied, .s-passed { color: var(--ok); background: var(--ok-bg); }
+.s-not-satisfied, .s-failed { color: var(--bad); background: var(--bad-bg); }
+.s-waived { color: var(--waived); background: var(--waived-bg); }
+.s-not-applicable, .s-none { color: var(--na); background: var(--na-bg); }
+.s-needs-evidence { color: var(--needs); background: var(--needs-bg); }
+.s-error { color: var(--err); background: var(--err-bg); }
+.sev { display: inline-block; padding: 0 7px; border-radius: 4px; font-size: .8rem; font-weight: 600; border: 1px solid var(--line); background: #fff; white-space: nowrap; }
+.sev-critical { background: #5c0011; color: #fff; border-color: #5c0011; }
+.sev-high { background: #ffd8d3; color: #7a1a14; border-color: #f0a39a; }
+.sev-medium { background: #fff1c2; color: #6b4a00; border-color: #e6c766; }
+.sev-low { background: #eef1f4; color: #424a53; }
+.legend { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 8px 0; padding: 0; list-style: none; font-size: .85rem; }
+footer { margin: 3rem 0 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: 12px; }
+@media print { .table-scroll { overflow: visible; } * { print-color-adjust: exact; } }
+</style>
+</head>
+<body>
+<header><div class="inner">
+<h1>{{title}}</h1>
+<p>{{verdict}} <span class="muted">Exit code {{exitCode}}.</span></p>
+<p class="small muted">evident {{toolVersion}} · report time {{generatedAt}} · {{clusterCount}} clusters</p>
+</div></header>
+<main>
+<section aria-labelledby="matrix">
+<h2 id="matrix">Clusters and families</h2>
+<p class="muted small">Each cell is the worst status of the family's controls in that cluster (error, then not satisfied, needs evidence, waived, satisfied, not applicable), with how many of the family's controls have it. Each cluster's name links to its own report.</p>
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Cluster</th><th scope="col">Gate</th>{{#columns}}<th scope="col">{{title}} <span class="small">({{catalogID}})</span></th>{{/columns}}<th scope="col">Deviations</th></tr></thead>
+  <tbody>
+  {{#rows}}
+  <tr>
+    <th scope="row" class="cell"><a href="{{link}}">{{name}}</a></th>
+    <td>{{#problem}}<span class="badge s-error">not audited</span> <span class="small">{{.}}</span>{{/problem}}{{^problem}}<span class="badge s-{{gateKey}}">{{gate}}</span> <span class="muted small">(exit {{exitCode}})</span>{{/problem}}</td>
+    {{#cells}}
+    <td><span class="badge s-{{key}}" title="{{title}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span><br><span class="small muted">{{detail}}</span></td>
+    {{/cells}}
+    <td class="num">{{deviationCount}}</td>
+  </tr>
+  {{/rows}}
+  </tbody>
+</table>
+</div>
+<ul class="legend" aria-label="Legend">
+  {{#legend}}<li><span class="badge s-{{key}}"><span class="sym" aria-hidden="true">{{symbol}}</span>{{label}}</span></li>{{/legend}}
+</ul>
+</section>
+
+<section aria-labelledby="worst">
+<h2 id="worst">Worst deviations across the fleet</h2>
+{{#hasDeviations}}
+<p class="muted small">Failing findings of deviating controls, most severe first{{#hasMoreDeviations}}: {{deviationsShown}} of {{deviationCount}} shown; each cluster's report lists all of its own{{/hasMoreDeviations}}.</p>
+<div class="table-scroll">
+<table>
+  <thead><tr><th scope="col">Cluster</th><th scope="col">Control</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Object</th><th scope="col">Finding</th></tr></thead>
+  <tbody>
+  {{#deviations}}
+  <tr><td class="cell">{{cluster}}</td><td class="cell"><span class="mono">{{controlID}}</span> {{controlTitle}}</td><td><span class="sev sev-{{severityKey}}">{{severity}}</span></td><td><span class="badge s-{{statusKey}}">{{status}}</span></td><td class="cell mono">{{object}}</td><td class="cell">{{message}}</td></tr>
+  {{/deviations}}
+  </tbody>
+</table>
+</div>
+{{/hasDeviations}}
+{{^hasDeviations}}<p>No control deviates in any cluster.</p>{{/hasDeviations}}
+</section>
+<footer>evident {{toolVersion}} · {{generatedAt}}</footer>
+</main>
+</body>
+</html>
+
+"""#,
         "templates/report.html.mustache": ##"""
 <!DOCTYPE html>
 {{! evident HTML report. Every double-mustache tag is HTML-escaped; the renderer refuses unescaped tags. }}
@@ -1570,6 +1681,14 @@ svg.chart .seg.s-waived { fill: var(--waived); }
 svg.chart .seg.s-not-applicable { fill: var(--na); }
 svg.chart .seg.s-needs-evidence { fill: var(--needs); }
 svg.chart .seg.s-error { fill: var(--err); }
+svg.trend { display: block; width: 100%; max-width: 1040px; height: auto; font-size: 11px; font-family: inherit; }
+svg.trend .axis { stroke: var(--line); }
+svg.trend .bar { fill: var(--bad); fill-opacity: .55; }
+svg.trend .bar.current { fill-opacity: 1; }
+svg.trend .value { fill: var(--ink); font-weight: 700; }
+svg.trend .date { fill: var(--muted); }
+.change-opened { color: var(--bad); font-weight: 600; }
+.change-closed { color: var(--ok); font-weight: 600; }
 .legend { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 8px 0 4px; padding: 0; list-style: none; font-size: .85rem; }
 
 table { width: 100%; border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }
@@ -1719,6 +1838,48 @@ footer { margin: 3rem 0 2rem; color: var(--muted); font-size: .85rem; border-top
 {{/chart}}
 </section>
 
+{{#trend}}
+<section aria-labelledby="trend">
+<h2 id="trend">Trend</h2>
+<p class="muted">{{summary}}</p>
+<div class="chart-wrap">
+<svg class="trend" viewBox="0 0 {{width}} {{height}}" role="img" aria-labelledby="trend-title trend-desc" xmlns="http://www.w3.org/2000/svg">
+  <title id="trend-title">Deviations per run of cluster {{cluster}}</title>
+  <desc id="trend-desc">One bar per run, oldest first, the last being this run; the number above a bar is the run's deviations (failing findings). The table below gives the same numbers per family.</desc>
+  <line class="axis" x1="0" y1="{{baselineY}}" x2="{{width}}" y2="{{baselineY}}"/>
+  {{#bars}}
+  <g>
+    <rect class="bar{{#current}} current{{/current}}" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{label}}: {{deviations}} deviations in {{deviatingControls}} controls</title></rect>
+    <text class="value" x="{{centerX}}" y="{{valueY}}" text-anchor="middle">{{deviations}}</text>
+    <text class="date" x="{{centerX}}" y="{{labelY}}" text-anchor="middle">{{label}}</text>
+  </g>
+  {{/bars}}
+</svg>
+</div>
+<div class="table-scroll">
+<table class="trend-table">
+  <caption class="muted small">Deviations (failing findings) per family and run, oldest first</caption>
+  <thead><tr><th scope="col">Family</th>{{#dates}}<th scope="col" class="num">{{.}}</th>{{/dates}}</tr></thead>
+  <tbody>
+  {{#families}}
+  <tr><th scope="row">{{title}} <span class="muted small">{{catalogID}}</span></th>{{#cells}}<td class="num">{{text}}</td>{{/cells}}</tr>
+  {{/families}}
+  <tr><th scope="row">All families</th>{{#totals}}<td class="num">{{text}}</td>{{/totals}}</tr>
+  </tbody>
+</table>
+</div>
+<h3>Deviations opened and closed</h3>
+{{#hasChanges}}
+<ul class="changes">
+  {{#changes}}
+  <li><span class="mono">{{date}}</span> <span class="change-{{verb}}">{{verb}}</span>: <span class="mono">{{controlID}}</span> {{title}} <span class="muted">({{catalogID}}, {{status}})</span></li>
+  {{/changes}}
+</ul>
+{{/hasChanges}}
+{{^hasChanges}}<p class="muted">No control started or stopped deviating in these runs.</p>{{/hasChanges}}
+</section>
+
+{{/trend}}
 <section aria-labelledby="deviations">
 <h2 id="deviations">Deviations</h2>
 {{#hasDeviations}}
@@ -2037,6 +2198,22 @@ _… and {{{deviationsOmitted}}} more deviations in report.html and results.json
 No control deviates from the plan, and every check could run.
 
 {{/anyDeviations}}
+{{#trend}}
+#### Trend
+
+{{{summary}}}
+
+{{#lines}}
+{{{.}}}
+{{/lines}}
+
+{{#hasChanges}}
+{{#changes}}
+- {{{.}}}
+{{/changes}}
+
+{{/hasChanges}}
+{{/trend}}
 {{#network}}
 #### Network exposure
 

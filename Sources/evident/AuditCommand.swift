@@ -1,6 +1,7 @@
 import ArgumentParser
 import EvidentCore
 import EvidentEvaluators
+import EvidentHistory
 import EvidentReport
 import Foundation
 
@@ -40,6 +41,28 @@ struct AuditCommand: ParsableCommand {
                 --output build/evidence
               evident audit snapshot.json --plan plan.yaml \\
                 --baseline last-release/results.json
+              evident audit snapshot.json --history audits.sqlite
+              evident audit --fleet clusters/ --output fleet-report
+
+            HISTORY
+              --history FILE appends the run (time, cluster, plan and
+              catalog versions, input digests, and per control its
+              status, deviations and waived findings) to a SQLite
+              database, created when missing, in one transaction; the
+              HTML and Markdown reports then show the trend of the
+              cluster's last 12 runs. `evident history FILE` lists them.
+
+            FLEETS
+              With --fleet every snapshot argument is one cluster: a
+              file, or a folder of manifests. A single folder argument
+              is a fleet instead: each of its .yaml/.yml/.json files
+              and each subfolder is a cluster. A cluster is named by
+              its file name without extension (or its folder name);
+              two clusters of one name are an error. Each cluster's
+              reports go to OUTPUT/CLUSTER/, the summary to
+              OUTPUT/fleet.html, fleet.md and fleet.json. Clusters are
+              audited --jobs at a time. The exit code is the worst
+              cluster's: 2, then 3, then 1, then 0.
             """
     )
 
@@ -105,6 +128,18 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The largest input file: bytes, or a number with KiB, MiB or GiB. Default: 4GiB for snapshots, 16MiB for plans, catalogs and scans (a value given sets both).", valueName: "size"))
     var maxInputSize: String?
 
+    @Option(name: .long, help: ArgumentHelp("A history database (SQLite, created when missing): append this run and show the trend of the last runs in the reports.", valueName: "file"))
+    var history: String?
+
+    @Option(name: .long, help: ArgumentHelp("The cluster's name in the history. Default: the context an `evident snapshot` file recorded, else the first snapshot's file name without extension.", valueName: "name"))
+    var clusterName: String?
+
+    @Flag(name: .long, help: "Audit a fleet: each snapshot argument is a cluster (a single folder: each of its files and subfolders is one). Writes OUTPUT/CLUSTER/ and fleet.html, fleet.md, fleet.json.")
+    var fleet = false
+
+    @Option(name: .long, help: ArgumentHelp("With --fleet: how many clusters to audit at once (default: 2, or 1 on one core).", valueName: "n"))
+    var jobs: Int?
+
     @Flag(name: .long, help: "Print only the gate line.")
     var quiet = false
 
@@ -124,6 +159,15 @@ struct AuditCommand: ParsableCommand {
             throw ValidationError("--annotations must be github or gitlab")
         }
         if sarifMaxResults < 1 { throw ValidationError("--sarif-max-results must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if jobs != nil && !fleet { throw ValidationError("--jobs works with --fleet only") }
+        if fleet {
+            if example { throw ValidationError("--fleet audits snapshot files or folders; drop --example") }
+            if snapshots.contains("-") { throw ValidationError("--fleet cannot read a cluster from stdin (-)") }
+            if baseline != nil { throw ValidationError("--baseline compares one cluster's runs; it does not work with --fleet") }
+            if clusterName != nil { throw ValidationError("--fleet names each cluster by its file or folder; drop --cluster-name") }
+            if annotations == "github" { throw ValidationError("--annotations github prints one cluster's findings; use gitlab with --fleet") }
+        }
     }
 
     func run() throws {
@@ -131,6 +175,7 @@ struct AuditCommand: ParsableCommand {
             print(SnapshotKinds.kubectlList)
             return
         }
+        if fleet { try FleetAudit.run(self) }
         let progress = Progress(quiet: quiet)
         defer { progress.finish() }
         var clockTimes = PhaseTimes()
@@ -144,6 +189,8 @@ struct AuditCommand: ParsableCommand {
         // Load.
         let sizeLimit = try maxInputSize.map { text throws(CLIError) in try OptionValues.size(text, option: "--max-input-size") }
         if let sizeLimit { Inputs.smallFileLimit = sizeLimit }
+        // A history that cannot be used stops the run before anything is evaluated.
+        let historyStore = try history.map { path throws(CLIError) in try HistoryFile.open(path, create: true) }
         progress.update("loading catalogs and plan")
         let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, example: example, registry: registry)
         let (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, limit: sizeLimit ?? Limits.defaultSnapshotBytes, progress: progress)
@@ -176,21 +223,12 @@ struct AuditCommand: ParsableCommand {
 
         // Evaluate.
         progress.update("evaluating \(snapshot.resources.count) objects")
-        let index = SnapshotIndex(snapshot)
         let options = AuditOptions(now: clock, snapshotTime: taken,
                                    gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
                                    toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans),
                                    pluginRunner: PluginProcess.runner)
-        var result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
-                                                         inputs: inputs, options: options)
-        if !scans.isEmpty {
-            result.diagnostics = (result.diagnostics + ScanDiagnostics.unmatched(ScanSet(scans), in: index)).sorted()
-        }
-
-        // Network exposure for the reports, from the analysis the network checks built (shared on the index).
-        progress.update("summarising network exposure")
-        result.network = NetworkExposureSummary.build(
-            index: index, parameters: AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan))
+        var result = Self.evaluate(snapshot, scope: scope, inputs: inputs, scans: scans, options: options,
+                                   registry: registry, progress: progress)
 
         // Against a baseline, only new deviations fail the gate.
         var drift: DeviationDiff?
@@ -198,6 +236,14 @@ struct AuditCommand: ParsableCommand {
             result.gate = options.gate.judge(result.controls, baseline: known)
             drift = DeviationDiff(old: known.deviations, new: Deviation.of(result), oldStatuses: known.statuses,
                                   newStatuses: result.controls.map { ($0.control.id, $0.status.rawValue) })
+        }
+        // With a history, the reports show the trend of the cluster's last runs, this one included.
+        var historyRun: HistoryRun?
+        if let historyStore {
+            let name = HistoryFile.clusterName(option: clusterName, snapshot: snapshot, paths: snapshots, example: example)
+            let run = HistoryRun(result: result, cluster: name)
+            result.history = try HistoryFile.trend(historyStore, with: run)
+            historyRun = run
         }
         clockTimes.mark("evaluate")
 
@@ -209,6 +255,12 @@ struct AuditCommand: ParsableCommand {
         reportOptions.manifestSigningKey = signingKey
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)
         clockTimes.mark("render")
+        // The run is recorded once its reports are in place: a run that failed to write them is not history.
+        var recorded: String?
+        if let historyStore, let historyRun, let history {
+            let id = try HistoryFile.append(historyRun, to: historyStore)
+            recorded = "History: run \(id) of cluster \(historyRun.cluster) appended to \(history)"
+        }
         progress.finish()
         if timings {
             let bytes = snapshotInputs.reduce(0) { $0 + $1.bytes }
@@ -223,11 +275,28 @@ struct AuditCommand: ParsableCommand {
         if annotations == "github" {
             print(ReportRenderer.githubAnnotations(result), terminator: "")
         }
+        if let recorded, !quiet { print(Terminal.clean(recorded)) }
         Summary.print(result, reports: written, quiet: quiet)
         // A large snapshot is millions of small values: freeing them one by one takes seconds, and the
         // process ends anyway. Exit here, with the gate's code, instead of unwinding.
         fflush(nil)
         Foundation.exit(result.gate.exitCode)
+    }
+
+    /// Everything after loading: the engine, scan diagnostics and the network summary the reports show.
+    static func evaluate(_ snapshot: Snapshot, scope: Scope, inputs: [InputFile], scans: [ImageScan],
+                         options: AuditOptions, registry: EvaluatorRegistry, progress: Progress) -> AuditResult {
+        let index = SnapshotIndex(snapshot)
+        var result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
+                                                         inputs: inputs, options: options)
+        if !scans.isEmpty {
+            result.diagnostics = (result.diagnostics + ScanDiagnostics.unmatched(ScanSet(scans), in: index)).sorted()
+        }
+        // Network exposure for the reports, from the analysis the network checks built (shared on the index).
+        progress.update("summarising network exposure")
+        result.network = NetworkExposureSummary.build(
+            index: index, parameters: AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan))
+        return result
     }
 
     static func parseStatuses(_ text: String) throws(CLIError) -> Set<ControlStatus> {

@@ -25,7 +25,7 @@ struct Evident: ParsableCommand {
             """,
         version: version,
         subcommands: [AuditCommand.self, ControlsCommand.self, PlanCommand.self, EvaluatorsCommand.self, ReachCommand.self,
-                      CELCommand.self, DiffCommand.self, VerifyCommand.self, SnapshotCommand.self]
+                      CELCommand.self, DiffCommand.self, VerifyCommand.self, SnapshotCommand.self, HistoryCommand.self]
     )
 
     /// Runs the command and maps every failure onto the exit codes above.

@@ -204,6 +204,9 @@ public struct AuditResult: Sendable {
     public var gate: GateResult
     /// Network exposure for the reports, when the network engine ran (set by the command line).
     public var network: NetworkSummary?
+    /// The trend of this cluster's last runs, this one included, when the audit keeps a history (set by the
+    /// command line from `--history`); the HTML and Markdown reports show it.
+    public var history: HistoryTrend?
 
     public init(toolVersion: String, generatedAt: Date, snapshotTime: Date?, plan: SecurityPlan, catalogs: [Catalog],
                 inputs: [InputFile], resourceCounts: [(kind: String, count: Int)], controls: [ControlResult],
