@@ -73,8 +73,8 @@ public struct TrendSection: Sendable {
         dates = labels
         let counts = runs.map(\.deviationCount)
         let top = max(1, counts.max() ?? 1)
-        let slot = 64, barWidth = 40, chartHeight = 120, top0 = 24, left = 8
-        width = max(160, left * 2 + slot * max(1, runs.count))
+        let slot = 84, barWidth = 44, chartHeight = 120, top0 = 24, left = 8
+        width = max(200, left * 2 + slot * max(1, runs.count))
         baselineY = top0 + chartHeight
         height = baselineY + 28
         bars = runs.indices.map { i in

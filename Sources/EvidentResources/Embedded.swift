@@ -1681,7 +1681,7 @@ svg.chart .seg.s-waived { fill: var(--waived); }
 svg.chart .seg.s-not-applicable { fill: var(--na); }
 svg.chart .seg.s-needs-evidence { fill: var(--needs); }
 svg.chart .seg.s-error { fill: var(--err); }
-svg.trend { display: block; width: 100%; max-width: 1040px; height: auto; font-size: 11px; font-family: inherit; }
+svg.trend { display: block; max-width: 100%; height: auto; font-size: 11px; font-family: inherit; }
 svg.trend .axis { stroke: var(--line); }
 svg.trend .bar { fill: var(--bad); fill-opacity: .55; }
 svg.trend .bar.current { fill-opacity: 1; }
@@ -1843,7 +1843,7 @@ footer { margin: 3rem 0 2rem; color: var(--muted); font-size: .85rem; border-top
 <h2 id="trend">Trend</h2>
 <p class="muted">{{summary}}</p>
 <div class="chart-wrap">
-<svg class="trend" viewBox="0 0 {{width}} {{height}}" role="img" aria-labelledby="trend-title trend-desc" xmlns="http://www.w3.org/2000/svg">
+<svg class="trend" width="{{width}}" height="{{height}}" viewBox="0 0 {{width}} {{height}}" role="img" aria-labelledby="trend-title trend-desc" xmlns="http://www.w3.org/2000/svg">
   <title id="trend-title">Deviations per run of cluster {{cluster}}</title>
   <desc id="trend-desc">One bar per run, oldest first, the last being this run; the number above a bar is the run's deviations (failing findings). The table below gives the same numbers per family.</desc>
   <line class="axis" x1="0" y1="{{baselineY}}" x2="{{width}}" y2="{{baselineY}}"/>
