@@ -3,6 +3,7 @@
 #
 #   scripts/benchmark.sh                 # 1000 20000 pods
 #   scripts/benchmark.sh 1000 150000     # any sizes
+#   scripts/benchmark.sh --fleet 20 1000 # one `audit --fleet` of 20 clusters of 1000 pods vs 20 separate audits
 #
 # Builds the release binary, generates each snapshot once with ../shared/tools/gen-snapshot (or
 # $GEN_SNAPSHOT) into $BENCH_DIR (default $TMPDIR/evident-benchmark), audits it with the example plan (NIST and Pod
@@ -12,9 +13,19 @@
 # when `checkov` is on PATH (or $CHECKOV), runs `checkov -d DIR --framework kubernetes --skip-download` on
 # those manifests and prints the ratio (up to $CHECKOV_MAX_PODS pods, default 2000; Checkov is slow).
 # YAML folders are audited up to $YAML_MAX_PODS pods (default 20000).
+# With --fleet it generates CLUSTERS clusters (gen-snapshot --seed 1..CLUSTERS --pods PODS) and prints the wall time
+# and peak resident memory of one `evident audit --fleet` over all of them (--jobs $FLEET_JOBS, default its own)
+# against the same clusters audited by separate `evident audit` runs, one after another and two at a time.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+fleet_mode=""
+if [ "${1:-}" = "--fleet" ]; then
+    fleet_mode=1
+    fleet_clusters="${2:-20}"
+    fleet_pods="${3:-1000}"
+    set --
+fi
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 20000)
 gen="${GEN_SNAPSHOT:-$root/../shared/tools/gen-snapshot}"
@@ -46,6 +57,37 @@ measure() {
     end=$(date +%s.%N)
     awk -v s="$start" -v e="$end" -v k="$(tail -1 "$out")" 'BEGIN { printf "%.2f %.0f\n", e - s, k / 1024 }'
 }
+
+if [ -n "$fleet_mode" ]; then
+    fleetdir="$dir/fleet-$fleet_clusters-$fleet_pods"
+    mkdir -p "$fleetdir/clusters"
+    for n in $(seq 1 "$fleet_clusters"); do
+        f="$fleetdir/clusters/cluster-$(printf %02d "$n").json"
+        [ -s "$f" ] || "$gen" --pods "$fleet_pods" --seed "$n" --out "$f"
+    done
+    mb=$(du -sm "$fleetdir/clusters" | cut -f1)
+    printf "machine: %s cores, load average %s\n" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf "fleet: %s clusters of %s pods (%s MB of JSON), example plan, html+markdown+junit+json per cluster\n\n" \
+        "$fleet_clusters" "$fleet_pods" "$mb"
+    jobs=(); [ -n "${FLEET_JOBS:-}" ] && jobs=(--jobs "$FLEET_JOBS")
+    rm -rf "$fleetdir/out-fleet" "$fleetdir/out-separate"
+    read -r wall peak < <(measure "$evident" audit --fleet "$fleetdir/clusters" "${jobs[@]}" --plan "$plan" --now "$now" \
+        --output "$fleetdir/out-fleet" --quiet)
+    printf "%-44s %8s s %8s MB peak\n" "one evident audit --fleet" "$wall" "$peak"
+    # One process after another: /usr/bin/time reports the largest child's peak.
+    read -r swall speak < <(measure bash -c 'for f in "$2"/clusters/*.json; do c=$(basename "$f" .json);
+        "$1" audit "$f" --plan "$3" --now "$4" --output "$2/out-separate/$c" --quiet >/dev/null || true; done' \
+        _ "$evident" "$fleetdir" "$plan" "$now")
+    printf "%-44s %8s s %8s MB peak (largest run)\n" "$fleet_clusters separate evident audit runs" "$swall" "$speak"
+    read -r pwall ppeak < <(measure bash -c 'ls "$2"/clusters/*.json | xargs -P 2 -I{} sh -c '"'"'c=$(basename {} .json);
+        "$0" audit {} --plan "$1" --now "$2" --output "$3/out-separate/$c" --quiet >/dev/null || true'"'"' "$1" "$3" "$4" "$2"' \
+        _ "$evident" "$fleetdir" "$plan" "$now")
+    printf "%-44s %8s s %8s MB peak (largest run)\n" "$fleet_clusters separate runs, two at a time" "$pwall" "$ppeak"
+    awk -v f="$wall" -v s="$swall" -v p="$pwall" 'BEGIN {
+        printf "\nthe fleet run took %.0f%% of the sequential runs'"'"' time and %.0f%% of the two-at-a-time runs'"'"'\n",
+            100 * f / (s > 0 ? s : 1), 100 * f / (p > 0 ? p : 1) }'
+    exit 0
+fi
 
 field() { sed -n "s/.*[ :]$1=\([^ ]*\).*/\1/p" "$dir/stderr.txt" | tail -1; }
 

@@ -64,7 +64,6 @@ public final class HistoryStore: Sendable {
         var configuration = Configuration()
         // Several audits (a CI fleet) may append to one file: wait for each other's transactions.
         configuration.busyMode = .timeout(30)
-        configuration.readonly = false
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw .sqlite(path: path, message: "no such file")
         }
@@ -174,44 +173,14 @@ public final class HistoryStore: Sendable {
     @discardableResult
     public func append(_ run: HistoryRun,
                        afterEachRow: (@Sendable (Int) throws -> Void)? = nil) throws(HistoryError) -> Int64 {
-        struct Hook: Error { let error: any Error }
         do {
-            return try queue.write { db -> Int64 in
-                var rows = 0
-                func written() throws {
-                    rows += 1
-                    do { try afterEachRow?(rows) } catch { throw Hook(error: error) }
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO run (time, snapshotTime, cluster, planID, planVersion, toolVersion, exitCode)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [Timestamp.format(run.time), run.snapshotTime.map(Timestamp.format), run.cluster,
-                                run.planID, run.planVersion, run.toolVersion, run.exitCode])
-                let id = db.lastInsertedRowID
-                try written()
-                for (i, c) in run.catalogs.enumerated() {
-                    try db.execute(sql: "INSERT INTO runCatalog (runID, position, catalogID, version) VALUES (?, ?, ?, ?)",
-                                   arguments: [id, i, c.id, c.version])
-                    try written()
-                }
-                for (i, input) in run.inputs.enumerated() {
-                    try db.execute(
-                        sql: "INSERT INTO runInput (runID, position, path, role, sha256, bytes) VALUES (?, ?, ?, ?, ?, ?)",
-                        arguments: [id, i, input.path, input.role, input.sha256, input.bytes])
-                    try written()
-                }
-                for (i, c) in run.controls.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO controlResult (runID, position, controlID, catalogID, familyID, familyTitle,
-                                                       title, status, severity, deviations, waived)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [id, i, c.id, c.catalogID, c.familyID, c.familyTitle, c.title, c.status.rawValue,
-                                    c.severity.rawValue, c.deviations, c.waived])
-                    try written()
+            // An immediate transaction takes the write lock at once, so a second writer waits (busy timeout)
+            // instead of failing when it upgrades; everything below commits together or not at all.
+            return try queue.writeWithoutTransaction { db -> Int64 in
+                var id: Int64 = 0
+                try db.inTransaction(.immediate) {
+                    id = try Self.insert(run, into: db, afterEachRow: afterEachRow)
+                    return .commit
                 }
                 return id
             }
@@ -220,6 +189,50 @@ public final class HistoryStore: Sendable {
         } catch {
             throw Self.describe(error, path: path)
         }
+    }
+
+    /// Raised inside the transaction when `afterEachRow` throws, to tell it from a database error.
+    private struct Hook: Error { let error: any Error }
+
+    private static func insert(_ run: HistoryRun, into db: Database,
+                        afterEachRow: (@Sendable (Int) throws -> Void)?) throws -> Int64 {
+        var rows = 0
+        func written() throws {
+            rows += 1
+            do { try afterEachRow?(rows) } catch { throw Hook(error: error) }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO run (time, snapshotTime, cluster, planID, planVersion, toolVersion, exitCode)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [Timestamp.format(run.time), run.snapshotTime.map(Timestamp.format), run.cluster,
+                        run.planID, run.planVersion, run.toolVersion, run.exitCode])
+        let id = db.lastInsertedRowID
+        try written()
+        for (i, c) in run.catalogs.enumerated() {
+            try db.execute(sql: "INSERT INTO runCatalog (runID, position, catalogID, version) VALUES (?, ?, ?, ?)",
+                           arguments: [id, i, c.id, c.version])
+            try written()
+        }
+        for (i, input) in run.inputs.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO runInput (runID, position, path, role, sha256, bytes) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, i, input.path, input.role, input.sha256, input.bytes])
+            try written()
+        }
+        for (i, c) in run.controls.enumerated() {
+            try db.execute(
+                sql: """
+                    INSERT INTO controlResult (runID, position, controlID, catalogID, familyID, familyTitle,
+                                               title, status, severity, deviations, waived)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, i, c.id, c.catalogID, c.familyID, c.familyTitle, c.title, c.status.rawValue,
+                            c.severity.rawValue, c.deviations, c.waived])
+            try written()
+        }
+        return id
     }
 
     /// The cluster names in the history, sorted.

@@ -1681,6 +1681,7 @@ svg.chart .seg.s-waived { fill: var(--waived); }
 svg.chart .seg.s-not-applicable { fill: var(--na); }
 svg.chart .seg.s-needs-evidence { fill: var(--needs); }
 svg.chart .seg.s-error { fill: var(--err); }
+{{#hasTrend}}
 svg.trend { display: block; max-width: 100%; height: auto; font-size: 11px; font-family: inherit; }
 svg.trend .axis { stroke: var(--line); }
 svg.trend .bar { fill: var(--bad); fill-opacity: .55; }
@@ -1689,6 +1690,7 @@ svg.trend .value { fill: var(--ink); font-weight: 700; }
 svg.trend .date { fill: var(--muted); }
 .change-opened { color: var(--bad); font-weight: 600; }
 .change-closed { color: var(--ok); font-weight: 600; }
+{{/hasTrend}}
 .legend { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 8px 0 4px; padding: 0; list-style: none; font-size: .85rem; }
 
 table { width: 100%; border-collapse: collapse; margin: .4rem 0 1rem; font-size: .9rem; }

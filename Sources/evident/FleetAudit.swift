@@ -120,7 +120,7 @@ enum FleetAudit {
         let summaries = BoundedParallel.map(clusters.count, width: jobs) { i -> FleetCluster in
             let cluster = clusters[i]
             let folder = (output as NSString).appendingPathComponent(cluster.name)
-            defer { progress.update("audited \(done.increment()) of \(clusters.count) clusters") }
+            defer { done.locked { progress.update("audited \($0) of \(clusters.count) clusters") } }
             do throws(CLIError) {
                 let (snapshot, snapshotInputs) = try Inputs.snapshots(
                     [cluster.path], limit: sizeLimit ?? Limits.defaultSnapshotBytes, progress: silent)
@@ -216,6 +216,14 @@ private final class Counter: @unchecked Sendable {
         defer { lock.unlock() }
         value += 1
         return value
+    }
+
+    /// Increments and runs `body` with the new value while holding the lock (one caller at a time).
+    func locked(_ body: (Int) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        body(value)
     }
 }
 

@@ -188,6 +188,23 @@ struct HistoryFleetTests {
         #expect(missing.code == 2 && missing.stderr.contains("no such history file"))
     }
 
+    @Test("--help names the history command and the new options")
+    func help() throws {
+        let top = try CLI.run(["--help"])
+        #expect(top.stdout.contains("history"))
+        let audit = try CLI.run(["audit", "--help"])
+        for option in ["--history", "--cluster-name", "--fleet", "--jobs", "HISTORY", "FLEETS"] {
+            #expect(audit.stdout.contains(option), "audit --help lacks \(option)")
+        }
+        let history = try CLI.run(["history", "--help"])
+        #expect(history.code == 0)
+        for option in ["--cluster", "--last", "--format", "EXIT CODES"] {
+            #expect(history.stdout.contains(option), "history --help lacks \(option)")
+        }
+        let jobsAlone = try CLI.run(["audit", "--example", "--jobs", "2"])
+        #expect(jobsAlone.code == 2 && jobsAlone.stderr.contains("--fleet"))
+    }
+
     // MARK: Fleets
 
     @Test("A fleet: a report folder per cluster, the clusters x families matrix, the worst exit code")
