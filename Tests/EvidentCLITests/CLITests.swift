@@ -96,7 +96,15 @@ struct CLITests {
     @Test func theExecutableWorksCopiedAlone() throws {
         let dir = try CLI.temporaryDirectory()
         let copy = dir.appendingPathComponent("evident")
-        try FileManager.default.copyItem(at: CLI.executable, to: copy)
+        // Copied by `cp`, not in this process: a test running in parallel that forks while this process holds
+        // the copy open for writing would keep it open in its child, and running the copy would then fail
+        // with "Text file busy" (ETXTBSY).
+        let cp = Process()
+        cp.executableURL = URL(fileURLWithPath: "/bin/cp")
+        cp.arguments = [CLI.executable.path, copy.path]
+        try cp.run()
+        cp.waitUntilExit()
+        #expect(cp.terminationStatus == 0)
         let r = try CLI.run(["audit", "--example", "--now", now, "--format", "json"], in: dir, executable: copy)
         #expect(r.code == 1, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("evident-report/results.json").path))
