@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `evident audit --history`, `evident history` and `evident audit --fleet`, end to end.
@@ -186,6 +187,21 @@ struct HistoryFleetTests {
         #expect(h.code == 2 && h.stderr.contains(notes.path))
         let missing = try CLI.run(["history", dir.appendingPathComponent("none.sqlite").path])
         #expect(missing.code == 2 && missing.stderr.contains("no such history file"))
+
+        // A history a newer evident wrote (a migration this version does not know) is refused, not misread.
+        let newer = dir.appendingPathComponent("newer.sqlite")
+        let first = try CLI.run(["audit", "--example", "--history", newer.path, "--output", dir.appendingPathComponent("n").path])
+        #expect(first.code == 1, "\(first.stderr)")
+        try DatabaseQueue(path: newer.path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2')")
+        }
+        for args in [["history", newer.path],
+                     ["audit", "--example", "--history", newer.path, "--output", dir.appendingPathComponent("n2").path]] {
+            let r = try CLI.run(args)
+            #expect(r.code == 2)
+            #expect(r.stderr.contains(newer.path) && r.stderr.contains("newer evident") && r.stderr.contains("v2"), "\(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("n2").path))
     }
 
     @Test("--help names the history command and the new options")
