@@ -109,6 +109,9 @@ public struct FleetSummary: Sendable {
     public var toolVersion: String
     /// The most deviations `fleet.html`, `fleet.md` and `fleet.json` list.
     public var maxDeviations: Int
+    /// The file in each cluster's folder that `fleet.html` links to; nil links to the folder (when the
+    /// clusters have no HTML report).
+    public var clusterPage: String? = "report.html"
 
     public init(clusters: [FleetCluster], generatedAt: Date, toolVersion: String, maxDeviations: Int = 100) {
         self.clusters = clusters
@@ -243,7 +246,7 @@ public enum FleetReport {
             }
             let (gate, key) = gateLabel(c.exitCode)
             let encoded = c.folder.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: ":;"))) ?? ""
-            return Row(name: Text.line(c.name), folder: Text.line(c.folder), link: encoded + "/report.html", exitCode: Int(c.exitCode), gate: gate,
+            return Row(name: Text.line(c.name), folder: Text.line(c.folder), link: encoded + "/" + (summary.clusterPage ?? ""), exitCode: Int(c.exitCode), gate: gate,
                        gateKey: key, problem: c.problem.map { Text.capped(Text.display($0), 1_000) }, cells: cells,
                        deviationCount: c.deviationCount)
         }

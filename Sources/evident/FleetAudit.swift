@@ -141,7 +141,8 @@ enum FleetAudit {
         }
 
         // The summary: fleet.html, fleet.md and fleet.json, each written beside and renamed into place.
-        let summary = FleetSummary(clusters: summaries, generatedAt: clock, toolVersion: Evident.version)
+        var summary = FleetSummary(clusters: summaries, generatedAt: clock, toolVersion: Evident.version)
+        summary.clusterPage = formats.contains(.html) ? ReportFormat.html.fileName : nil
         let html: String
         do {
             html = try FleetReport.html(summary, template: fleetTemplate)
