@@ -74,7 +74,7 @@ public enum SnapshotLoader {
     }
 
     /// The `evidentCapture` record of a List written by `evident snapshot`, if there is one.
-    private static func readCapture(_ list: [String: Value], line: Int, path: String, into snapshot: inout Snapshot) {
+    private static func readCapture(_ list: ValueMap, line: Int, path: String, into snapshot: inout Snapshot) {
         guard let value = list[CaptureRecord.member] else { return }
         guard let record = CaptureRecord(value) else {
             snapshot.diagnostics.append(Diagnostic(
@@ -85,7 +85,7 @@ public enum SnapshotLoader {
     }
 
     /// A typed list (`PodList`) may leave kind and apiVersion out of its items: fill them in from the list.
-    static func typedListItem(_ item: Value, of list: [String: Value]) -> Value {
+    static func typedListItem(_ item: Value, of list: ValueMap) -> Value {
         guard case .map(var object) = item, object["kind"] == nil, let kind = list["kind"]?.string, kind != "List",
               kind.hasSuffix("List") else { return item }
         object["kind"] = .string(String(kind.dropLast(4)))
@@ -329,14 +329,14 @@ public enum SnapshotLoader {
     /// repeated for every pod) are dropped.
     static func podStatus(_ status: Value) -> Value {
         guard case .map(let members) = status else { return status }
-        var kept: [String: Value] = [:]
+        var kept = ValueMap()
         for key in ["phase", "podIP", "podIPs", "hostIP", "startTime"] { kept[key] = members[key] }
         for key in ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"] {
             guard let list = members[key] else { continue }
             guard case .list(let entries) = list else { kept[key] = list; continue }
             kept[key] = .list(entries.map { entry in
                 guard case .map(let fields) = entry else { return entry }
-                var out: [String: Value] = [:]
+                var out = ValueMap()
                 for field in ["name", "image", "imageID", "ready"] { out[field] = fields[field] }
                 return .map(out)
             })
