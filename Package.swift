@@ -60,10 +60,13 @@ let package = Package(
             ]
         ),
         .target(name: "EvidentResources"),
+        // glibc's malloc_trim for the CLI between phases (Swift's Glibc module does not export it).
+        .target(name: "CMemory"),
         .executableTarget(
             name: "evident",
             dependencies: [
                 "EvidentCore", "EvidentCEL", "EvidentEvaluators", "EvidentNetwork", "EvidentReport", "EvidentResources",
+                "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -32,6 +32,13 @@ struct AdmissionRule: Sendable {
     var mode: String
     var scope: Scope
 
+    /// The namespaces this rule can cover when it lists them by name, without wildcards; nil otherwise.
+    var literalNamespaces: [String]? {
+        guard case .namespaces(let include?, _, _) = scope,
+              !include.contains(where: { $0.contains("*") || $0.contains("?") }) else { return nil }
+        return include
+    }
+
     func covers(_ namespace: String, labels: [String: String]) -> Bool {
         switch scope {
         case .labelled(let key, let value):

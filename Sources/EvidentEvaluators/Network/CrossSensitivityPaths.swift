@@ -180,10 +180,10 @@ struct CrossSensitivityPaths: Evaluator {
                 if from.isEmpty { continue }
                 reaching.formUnion(from)
                 if pairs.count < Self.policySamples {
-                    for a in byName where from.contains(a) {
-                        pairs.append((a, b))
-                        if pairs.count >= Self.policySamples { break }
-                    }
+                    // The first sources in name order (scanning every class in name order for each target was
+                    // quadratic in the cluster).
+                    let first = from.members.sorted { rankByName[$0] < rankByName[$1] }
+                    for a in first.prefix(Self.policySamples - pairs.count) { pairs.append((a, b)) }
                 }
             }
             let sourceClasses = reaching.members
