@@ -670,6 +670,20 @@ public struct Bitset: Sendable, Hashable {
     /// True when the set has no member.
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
+    /// How many members the set has.
+    public var memberCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Calls `body` with each member, ascending, without gathering them.
+    public func forEachMember(_ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                body(w * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+
     /// The members, ascending.
     public var members: [Int] {
         var out: [Int] = []
