@@ -69,11 +69,13 @@ let package = Package(
             ]
         ),
         .target(name: "EvidentResources"),
+        // glibc's malloc_trim for the CLI between phases (Swift's Glibc module does not export it).
+        .target(name: "CMemory"),
         .executableTarget(
             name: "evident",
             dependencies: [
                 "EvidentCore", "EvidentCEL", "EvidentEvaluators", "EvidentNetwork", "EvidentReport", "EvidentResources",
-                "EvidentHistory",
+                "EvidentHistory", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]

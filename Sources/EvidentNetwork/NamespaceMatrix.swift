@@ -3,8 +3,9 @@
 public struct NamespaceMatrix: Sendable {
     /// Namespaces with workloads, sorted.
     public let namespaces: [String]
-    /// `sources[d]`: indices (into `namespaces`) of the namespaces that reach namespace `d`.
-    public let sources: [[Int]]
+    /// `sources[d]`: the namespaces (indices into `namespaces`) that reach namespace `d`. One bit per
+    /// namespace: a large cluster has tens of millions of connected pairs.
+    public let sources: [Bitset]
 
     public init(_ analysis: NetworkAnalysis) {
         let names = Array(Set(analysis.classes.map(\.namespace))).sorted()
@@ -12,13 +13,29 @@ public struct NamespaceMatrix: Sendable {
         let classNamespace = analysis.classes.map { position[$0.namespace] ?? 0 }
         var classesOf = Array(repeating: [Int](), count: names.count)
         for (c, n) in classNamespace.enumerated() { classesOf[n].append(c) }
-        var sources: [[Int]] = []
+        // A class's sources depend only on its egress and ingress source sets, which classes share (every
+        // class no policy isolates has the same ones): each pair is turned into namespaces once.
+        struct Pair: Hashable {
+            var egress: Int
+            var ingress: Int
+        }
+        var byPair: [Pair: Bitset] = [:]
+        var sources: [Bitset] = []
+        sources.reserveCapacity(names.count)
         for d in names.indices {
-            var reaching = Bitset(count: analysis.classes.count)
-            for c in classesOf[d] { reaching.formUnion(analysis.reachingSources(of: c)) }
-            var seen = Set<Int>()
-            for c in reaching.members { seen.insert(classNamespace[c]) }
-            sources.append(seen.sorted())
+            var reached = Bitset(count: names.count)
+            for c in classesOf[d] {
+                let pair = Pair(egress: analysis.egressSourcesOf[c], ingress: analysis.ingressSourcesOf[c])
+                if let known = byPair[pair] {
+                    reached.formUnion(known)
+                    continue
+                }
+                var set = Bitset(count: names.count)
+                analysis.reachingSources(of: c).forEachMember { set.insert(classNamespace[$0]) }
+                byPair[pair] = set
+                reached.formUnion(set)
+            }
+            sources.append(reached)
         }
         self.namespaces = names
         self.sources = sources
@@ -26,6 +43,8 @@ public struct NamespaceMatrix: Sendable {
 
     /// How many ordered pairs of distinct namespaces are connected.
     public var connectedPairs: Int {
-        sources.enumerated().reduce(0) { total, entry in total + entry.element.filter { $0 != entry.offset }.count }
+        sources.enumerated().reduce(0) { total, entry in
+            total + entry.element.memberCount - (entry.element.contains(entry.offset) ? 1 : 0)
+        }
     }
 }

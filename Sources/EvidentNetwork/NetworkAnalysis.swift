@@ -345,7 +345,7 @@ public struct NetworkAnalysis: Sendable {
                     }
                     var part = Bitset(count: classes.count)
                     defer {
-                        componentCache[componentKey] = part
+                        componentCache[componentKey] = part.compacted()
                         b.formUnion(part)
                     }
                     if peer.blockIndex != nil {
@@ -383,6 +383,7 @@ public struct NetworkAnalysis: Sendable {
                     }
                 }
             }
+            b = b.compacted()
             peerCache[key] = b
             ruleBits.append(b)
         }
@@ -499,9 +500,9 @@ public struct NetworkAnalysis: Sendable {
             ingressSourcesOf.append(ingressSources.count)
             ingressSources.append(permitted(ingressPlanOf[c], namedPorts: classes[c].namedPorts))
         }
-        self.egressSources = egressSources
+        self.egressSources = egressSources.map { $0.compacted() }
         self.egressSourcesOf = egressSourcesOf
-        self.ingressSources = ingressSources
+        self.ingressSources = ingressSources.map { $0.compacted() }
         self.ingressSourcesOf = ingressSourcesOf
     }
 
@@ -625,8 +626,16 @@ public struct NetworkAnalysis: Sendable {
 }
 
 /// A fixed-size set of small integers (class indices).
+///
+/// Dense (one bit per value) while it is built; `compacted()` turns a set with few members into the sorted
+/// list of its members. A large cluster has tens of thousands of classes and as many rule peers and
+/// source sets, most of them naming the few classes of one namespace: dense, they would take the square of
+/// the cluster's size in memory.
 public struct Bitset: Sendable, Hashable {
-    var words: [UInt64]
+    /// The dense form; empty while the set is sparse.
+    private var words: [UInt64]
+    /// The sparse form: the members, ascending; nil while the set is dense.
+    private var list: [Int32]?
     /// How many values the set can hold (0..<count).
     public let count: Int
 
@@ -641,19 +650,63 @@ public struct Bitset: Sendable, Hashable {
         if extra > 0, !words.isEmpty { words[words.count - 1] &= UInt64.max >> UInt64(extra) }
     }
 
+    /// The dense form of a sparse set.
+    private mutating func densify() {
+        guard let members = list else { return }
+        words = Array(repeating: 0, count: (count + 63) / 64)
+        for m in members { words[Int(m) >> 6] |= 1 << UInt64(m & 63) }
+        list = nil
+    }
+
+    /// The same set, kept as a list of members when that is at most a quarter of the dense size.
+    public func compacted() -> Bitset {
+        guard list == nil, memberCount * 4 * 4 <= words.count * 8 else { return self }
+        var out = self
+        var members: [Int32] = []
+        members.reserveCapacity(memberCount)
+        forEachMember { members.append(Int32($0)) }
+        out.list = members
+        out.words = []
+        return out
+    }
+
     /// Adds `i`.
-    public mutating func insert(_ i: Int) { words[i >> 6] |= 1 << UInt64(i & 63) }
+    public mutating func insert(_ i: Int) {
+        densify()
+        words[i >> 6] |= 1 << UInt64(i & 63)
+    }
 
     /// Whether `i` is in the set.
-    public func contains(_ i: Int) -> Bool { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+    public func contains(_ i: Int) -> Bool {
+        guard let members = list else { return words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+        var low = 0, high = members.count
+        let target = Int32(i)
+        while low < high {
+            let mid = (low + high) / 2
+            if members[mid] < target { low = mid + 1 } else { high = mid }
+        }
+        return low < members.count && members[low] == target
+    }
 
     /// Adds every member of `other` (of the same count).
     public mutating func formUnion(_ other: Bitset) {
-        for i in words.indices { words[i] |= other.words[i] }
+        densify()
+        if let members = other.list {
+            for m in members { words[Int(m) >> 6] |= 1 << UInt64(m & 63) }
+        } else {
+            for i in words.indices { words[i] |= other.words[i] }
+        }
     }
 
-    /// Members of both sets.
+    /// Members of both sets (sparse when either is).
     public func intersection(_ other: Bitset) -> Bitset {
+        if let members = list ?? other.list {
+            let dense = list == nil ? self : other
+            var out = Bitset(count: count)
+            out.words = []
+            out.list = members.filter { dense.contains(Int($0)) }
+            return out
+        }
         var out = self
         for i in words.indices { out.words[i] &= other.words[i] }
         return out
@@ -662,25 +715,74 @@ public struct Bitset: Sendable, Hashable {
     /// Every value of 0..<count not in the set.
     public func complement() -> Bitset {
         var out = self
-        for i in words.indices { out.words[i] = ~words[i] }
+        out.densify()
+        for i in out.words.indices { out.words[i] = ~out.words[i] }
         out.trim()
         return out
     }
 
     /// True when the set has no member.
-    public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+    public var isEmpty: Bool { list.map(\.isEmpty) ?? words.allSatisfy { $0 == 0 } }
+
+    /// How many members the set has.
+    public var memberCount: Int { list?.count ?? words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// Calls `body` with each member, ascending, without gathering them.
+    public func forEachMember(_ body: (Int) -> Void) {
+        if let members = list {
+            for m in members { body(Int(m)) }
+            return
+        }
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                body(w * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
 
     /// The members, ascending.
     public var members: [Int] {
         var out: [Int] = []
-        for (w, word) in words.enumerated() where word != 0 {
-            var bits = word
-            while bits != 0 {
-                out.append(w * 64 + bits.trailingZeroBitCount)
-                bits &= bits - 1
-            }
-        }
+        forEachMember { out.append($0) }
         return out
+    }
+
+    /// Calls `body` with each non-zero word of the dense form and its position, ascending, in either form.
+    private func forEachWord(_ body: (Int, UInt64) -> Void) {
+        guard let members = list else {
+            for (w, word) in words.enumerated() where word != 0 { body(w, word) }
+            return
+        }
+        var current = -1
+        var word: UInt64 = 0
+        for m in members {
+            let w = Int(m) >> 6
+            if w != current {
+                if current >= 0 { body(current, word) }
+                current = w
+                word = 0
+            }
+            word |= 1 << UInt64(m & 63)
+        }
+        if current >= 0 { body(current, word) }
+    }
+
+    // Equal sets are equal whatever their form.
+    public static func == (a: Bitset, b: Bitset) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.list == nil, b.list == nil { return a.words == b.words }
+        if let x = a.list, let y = b.list { return x == y }
+        return a.members == b.members
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        forEachWord { w, word in
+            hasher.combine(w)
+            hasher.combine(word)
+        }
     }
 }
 

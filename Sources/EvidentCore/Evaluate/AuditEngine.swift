@@ -440,6 +440,7 @@ private final class ResultBox: @unchecked Sendable {
 /// Shell-style globs: `*` any run of characters, `?` one character.
 public enum Glob {
     public static func matches(_ pattern: String, _ text: String) -> Bool {
+        if !pattern.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) { return pattern == text }
         let p = Array(pattern), t = Array(text)
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {

@@ -114,7 +114,7 @@ public enum PluginProtocol {
                   "name": .string(r.name), "object": r.body])
         }
         let request: Value = .map([
-            "protocolVersion": .int(version), "control": controlValue, "parameters": .map(params), "resources": .list(items),
+            "protocolVersion": .int(version), "control": controlValue, "parameters": .map(ValueMap(params)), "resources": .list(items),
         ])
         return Data((JSONText.render(request) + "\n").utf8)
     }

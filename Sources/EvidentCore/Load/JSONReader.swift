@@ -167,12 +167,12 @@ struct JSONReader {
                                      streamed: inout Bool) throws(LoadError) -> Value {
         try enter()
         pos += 1
-        var members: [String: Value] = [:]
+        var members = MemberList()
         skipWhitespace()
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") {
             pos += 1
             depth -= 1
-            return .map(members)
+            return .map(ValueMap())
         }
         let topLevel = depth == 1
         var skipped: Set<String> = []
@@ -216,9 +216,9 @@ struct JSONReader {
             }
             let duplicate: Bool
             if let value {
-                duplicate = members.updateValue(value, forKey: key) != nil || skipped.contains(key)
+                duplicate = !members.add(key, value) || skipped.contains(key)
             } else {
-                duplicate = !skipped.insert(key).inserted || members[key] != nil
+                duplicate = !skipped.insert(key).inserted || members.contains(key)
             }
             if duplicate {
                 throw LoadError("duplicate key '\(key)'", at: keyLocation, word: key,
@@ -231,7 +231,7 @@ struct JSONReader {
             throw fail("expected ',' or '}'", word: Self.printable(bytes[pos]))
         }
         depth -= 1
-        return .map(members)
+        return .map(members.map)
     }
 
     /// `managedFields`: checked for syntax and dropped, keeping only the newest `time`.

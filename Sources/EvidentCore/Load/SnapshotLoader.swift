@@ -59,13 +59,15 @@ public enum SnapshotLoader {
             }
             if let kind = members["kind"]?.string, kind.hasSuffix("List"), let items = members["items"]?.list {
                 readCapture(members, line: line, path: path, into: &snapshot)
+                var memo = LoadMemo()
                 for (i, item) in items.enumerated() {
                     let line = i < itemLines.count ? itemLines[i] : line
                     try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
-                            to: &snapshot, newest: &newest)
+                            to: &snapshot, newest: &newest, memo: &memo)
                 }
             } else {
-                try add(value, at: location, to: &snapshot, newest: &newest)
+                var memo = LoadMemo()
+                try add(value, at: location, to: &snapshot, newest: &newest, memo: &memo)
             }
         default:
             throw LoadError("expected a Kubernetes object or a List, found \(describe(value))",
@@ -74,7 +76,7 @@ public enum SnapshotLoader {
     }
 
     /// The `evidentCapture` record of a List written by `evident snapshot`, if there is one.
-    private static func readCapture(_ list: [String: Value], line: Int, path: String, into snapshot: inout Snapshot) {
+    private static func readCapture(_ list: ValueMap, line: Int, path: String, into snapshot: inout Snapshot) {
         guard let value = list[CaptureRecord.member] else { return }
         guard let record = CaptureRecord(value) else {
             snapshot.diagnostics.append(Diagnostic(
@@ -85,7 +87,7 @@ public enum SnapshotLoader {
     }
 
     /// A typed list (`PodList`) may leave kind and apiVersion out of its items: fill them in from the list.
-    static func typedListItem(_ item: Value, of list: [String: Value]) -> Value {
+    static func typedListItem(_ item: Value, of list: ValueMap) -> Value {
         guard case .map(var object) = item, object["kind"] == nil, let kind = list["kind"]?.string, kind != "List",
               kind.hasSuffix("List") else { return item }
         object["kind"] = .string(String(kind.dropLast(4)))
@@ -103,6 +105,7 @@ public enum SnapshotLoader {
         var error: LoadError?
         /// Items without a kind, kept until the list's own kind is known (kubectl writes it after `items`).
         var kindless: [(item: Value, line: Int)] = []
+        var memo = LoadMemo()
 
         init(path: String) { self.path = path }
 
@@ -113,7 +116,8 @@ public enum SnapshotLoader {
                 return
             }
             do throws(LoadError) {
-                try SnapshotLoader.add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest)
+                try SnapshotLoader.add(item, at: SourceLocation(file: path, line: line), to: &snapshot, newest: &newest,
+                                       memo: &memo)
             } catch {
                 self.error = error
             }
@@ -151,7 +155,7 @@ public enum SnapshotLoader {
                         for (item, line) in part.kindless where part.error == nil {
                             do throws(LoadError) {
                                 try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
-                                        to: &part.snapshot, newest: &part.newest)
+                                        to: &part.snapshot, newest: &part.newest, memo: &part.memo)
                             } catch {
                                 part.error = error
                             }
@@ -267,7 +271,7 @@ public enum SnapshotLoader {
     }
 
     fileprivate static func add(_ value: Value, at location: SourceLocation, to snapshot: inout Snapshot,
-                                newest: inout Double?) throws(LoadError) {
+                                newest: inout Double?, memo: inout LoadMemo) throws(LoadError) {
         guard case .map(var object) = value else {
             throw LoadError("expected a Kubernetes object, found \(describe(value))", at: location)
         }
@@ -295,7 +299,7 @@ public enum SnapshotLoader {
             }
         }
         metadata["managedFields"] = nil
-        var annotations = metadata["annotations"]?.stringMap ?? [:]
+        var annotations = memo.annotations.strings(metadata["annotations"])
         if annotations.removeValue(forKey: lastApplied) != nil, case .map(var a) = metadata["annotations"] ?? .null {
             a[lastApplied] = nil
             metadata["annotations"] = .map(a)
@@ -309,7 +313,7 @@ public enum SnapshotLoader {
             }
         }
         if kind == "ConfigMap" { object["binaryData"] = nil }
-        if kind == "Pod", let status = object["status"] { object["status"] = Self.podStatus(status) }
+        if kind == "Pod", let status = object["status"] { object["status"] = Self.podStatus(status, memo: &memo) }
         let owners: [OwnerReference] = (metadata["ownerReferences"]?.items ?? []).compactMap { ref in
             guard let kind = ref["kind"]?.string, let name = ref["name"]?.string else { return nil }
             return OwnerReference(apiVersion: ref["apiVersion"]?.string ?? "", kind: kind, name: name,
@@ -320,7 +324,7 @@ public enum SnapshotLoader {
             apiVersion: apiVersion, kind: kind,
             namespace: (namespace?.isEmpty ?? true) ? (Self.namespacedByDefault(kind) ? "default" : nil) : namespace,
             name: name, uid: metadata["uid"]?.string,
-            labels: metadata["labels"]?.stringMap ?? [:], annotations: annotations, ownerReferences: owners,
+            labels: memo.labels.strings(metadata["labels"]), annotations: annotations, ownerReferences: owners,
             body: .map(object), source: location))
     }
 
@@ -328,18 +332,24 @@ public enum SnapshotLoader {
     /// its name, image, image ID and readiness. Conditions and container states (most of a pod's status,
     /// repeated for every pod) are dropped.
     static func podStatus(_ status: Value) -> Value {
+        var memo = LoadMemo()
+        return podStatus(status, memo: &memo)
+    }
+
+    static func podStatus(_ status: Value, memo: inout LoadMemo) -> Value {
         guard case .map(let members) = status else { return status }
-        var kept: [String: Value] = [:]
+        var kept = ValueMap()
         for key in ["phase", "podIP", "podIPs", "hostIP", "startTime"] { kept[key] = members[key] }
         for key in ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"] {
             guard let list = members[key] else { continue }
             guard case .list(let entries) = list else { kept[key] = list; continue }
-            kept[key] = .list(entries.map { entry in
+            let pruned = Value.list(entries.map { entry in
                 guard case .map(let fields) = entry else { return entry }
-                var out: [String: Value] = [:]
+                var out = ValueMap()
                 for field in ["name", "image", "imageID", "ready"] { out[field] = fields[field] }
                 return .map(out)
             })
+            kept[key] = memo.containerStatuses.shared(pruned)
         }
         return .map(kept)
     }
@@ -421,4 +431,46 @@ public enum Timestamp {
         formatter.timeZone = TimeZone(identifier: "UTC")
         return formatter.string(from: date)
     }
+}
+
+/// What consecutive objects of a snapshot usually repeat (the pods of one owner come one after another, with
+/// the same labels, annotations and container statuses): the last one of each is kept, and an equal
+/// successor gets its storage instead of a copy of its own.
+struct LoadMemo {
+    struct Last<Output> {
+        private var input: ValueMap?
+        private var output: Output?
+
+        mutating func remembered(_ map: ValueMap, _ make: (ValueMap) -> Output) -> Output {
+            if let input, let output, input == map { return output }
+            let made = make(map)
+            input = map
+            output = made
+            return made
+        }
+    }
+
+    struct StringMaps {
+        private var last = Last<[String: String]>()
+
+        /// The string members of a labels or annotations map; empty for anything else.
+        mutating func strings(_ value: Value?) -> [String: String] {
+            guard case .map(let map)? = value, !map.isEmpty else { return [:] }
+            return last.remembered(map) { Value.map($0).stringMap }
+        }
+    }
+
+    struct Values {
+        private var last: Value?
+
+        mutating func shared(_ value: Value) -> Value {
+            if let last, last == value { return last }
+            last = value
+            return value
+        }
+    }
+
+    var labels = StringMaps()
+    var annotations = StringMaps()
+    var containerStatuses = Values()
 }

@@ -148,9 +148,9 @@ struct YAMLEventReader {
             anchor(event.event.data.sequence_start.anchor, result)
             return result
         case YAML_MAPPING_START_EVENT:
-            var members: [String: Value] = [:]
+            var members = MemberList()
             var size = 1, height = 0
-            var firstSeen: [String: SourceLocation] = [:]
+            var keyLocations: [SourceLocation] = []
             var duplicates: Set<String> = []
             while true {
                 let keyEvent = try next()
@@ -173,18 +173,19 @@ struct YAMLEventReader {
                 if recordItems { itemLines = lines }
                 size += node.size
                 height = max(height, node.height + 1)
-                if members.updateValue(node.value, forKey: name) != nil {
-                    duplicates.insert(name)
+                if members.add(name, node.value) {
+                    keyLocations.append(keyLocation)
                 } else {
-                    firstSeen[name] = keyLocation
+                    duplicates.insert(name)
                 }
             }
             // As Yams reports it: the smallest repeated key, where it first appears.
             if let key = duplicates.min() {
-                throw LoadError("duplicate key '\(key)'", at: firstSeen[key] ?? SourceLocation(file: file, line: event.line),
+                let first = members.position(of: key).map { keyLocations[$0] }
+                throw LoadError("duplicate key '\(key)'", at: first ?? SourceLocation(file: file, line: event.line),
                                 word: key, hint: "each key may appear once in a mapping")
             }
-            let result = (Value.map(members), size, height)
+            let result = (Value.map(members.map), size, height)
             anchor(event.event.data.mapping_start.anchor, result)
             return result
         default:

@@ -99,7 +99,7 @@ enum YAMLReader {
                                     word: name, hint: "each key may appear once in a mapping")
                 }
             }
-            return .map(members)
+            return .map(ValueMap(members))
         case .alias:
             return .null
         }

@@ -55,14 +55,14 @@ public struct CaptureRecord: Sendable, Equatable {
     public var value: Value {
         func entries(_ list: [Entry]) -> Value {
             .list(list.map { entry in
-                var members: [String: Value] = ["resource": .string(entry.resource)]
+                var members: ValueMap = ["resource": .string(entry.resource)]
                 if let kind = entry.kind { members["kind"] = .string(kind) }
                 if let count = entry.count { members["count"] = .int(count) }
                 if let message = entry.message { members["message"] = .string(message) }
                 return .map(members)
             })
         }
-        var members: [String: Value] = [
+        var members: ValueMap = [
             "startedAt": .string(startedAt), "capturedAt": .string(capturedAt),
             "collected": entries(collected), "forbidden": entries(forbidden), "absent": entries(absent),
         ]

@@ -21,4 +21,16 @@ public enum Digest {
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
+
+    /// The SHA-256 and length of a stream that `next` hands over in chunks (nil at the end), so that a large
+    /// file is hashed without being held whole.
+    public static func sha256(reading next: () -> Data?) -> (hex: String, bytes: Int) {
+        var hasher = SHA256()
+        var count = 0
+        while let chunk = next(), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            count += chunk.count
+        }
+        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), count)
+    }
 }

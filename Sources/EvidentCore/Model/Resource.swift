@@ -65,17 +65,21 @@ public struct OwnerReference: Sendable, Hashable {
 /// One Kubernetes object from the inputs. `body` is the whole object as read, minus what no check
 /// may ever need or leak: `managedFields`, the last-applied-configuration annotation, and the values of
 /// Secret `data` / `stringData` (their keys are kept, the values become null).
-public struct Resource: Sendable {
-    public var apiVersion: String
-    public var kind: String
-    public var namespace: String?
-    public var name: String
-    public var uid: String?
-    public var labels: [String: String]
-    public var annotations: [String: String]
-    public var ownerReferences: [OwnerReference]
-    public var body: Value
-    public var source: SourceLocation
+///
+/// Immutable and shared by reference: the indexes, pod templates, network workloads and findings of a
+/// large cluster hold the same object many times over, and a struct of a dozen strings and collections
+/// cost a copy and a dozen reference-count updates each time.
+public final class Resource: Sendable {
+    public let apiVersion: String
+    public let kind: String
+    public let namespace: String?
+    public let name: String
+    public let uid: String?
+    public let labels: [String: String]
+    public let annotations: [String: String]
+    public let ownerReferences: [OwnerReference]
+    public let body: Value
+    public let source: SourceLocation
 
     public init(
         apiVersion: String, kind: String, namespace: String?, name: String, uid: String?,

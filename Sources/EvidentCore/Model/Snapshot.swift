@@ -119,7 +119,7 @@ public struct PodTemplate: Sendable {
     static func normalized(_ pod: Resource) -> PodTemplate {
         var spec = pod.spec
         if case .map(var members) = spec, members.removeValue(forKey: "nodeName") != nil { spec = .map(members) }
-        var metadata: [String: Value] = [:]
+        var metadata = ValueMap()
         for key in ["labels", "annotations"] { if let v = pod.body["metadata"]?[key] { metadata[key] = v } }
         return PodTemplate(pod: pod, spec: spec, metadata: .map(metadata))
     }

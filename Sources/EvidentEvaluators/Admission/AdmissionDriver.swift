@@ -24,10 +24,21 @@ enum AdmissionDriver {
                 """)
         }
         let rules = AdmissionPolicies.rules(in: index).filter { !$0.topics.isDisjoint(with: topics) }
+        // Rules naming their namespaces outright (every Pod Security label is one) are looked up by name, so
+        // that the work grows with namespaces plus rules, not with their product.
+        var named: [String: [AdmissionRule]] = [:]
+        var general: [AdmissionRule] = []
+        for rule in rules {
+            if let names = rule.literalNamespaces {
+                for name in Set(names) { named[name, default: []].append(rule) }
+            } else {
+                general.append(rule)
+            }
+        }
         var findings: [Finding] = []
         for namespace in namespaces {
             let labels = index.namespaceLabels(namespace)
-            let covering = rules.filter { $0.covers(namespace, labels: labels) }
+            let covering = (general + (named[namespace] ?? [])).filter { $0.covers(namespace, labels: labels) }
             if covering.contains(where: \.enforced) { continue }
             let notEnforcing = covering.map { "\($0.name) (\($0.mode))" }.sorted()
             let observed = notEnforcing.isEmpty ? "no admission rule" : notEnforcing.joined(separator: "; ")

@@ -32,6 +32,13 @@ struct AdmissionRule: Sendable {
     var mode: String
     var scope: Scope
 
+    /// The namespaces this rule can cover when it lists them by name, without wildcards; nil otherwise.
+    var literalNamespaces: [String]? {
+        guard case .namespaces(let include?, _, _) = scope,
+              !include.contains(where: { $0.contains("*") || $0.contains("?") }) else { return nil }
+        return include
+    }
+
     func covers(_ namespace: String, labels: [String: String]) -> Bool {
         switch scope {
         case .labelled(let key, let value):
@@ -55,16 +62,27 @@ enum AdmissionPolicies {
 
     /// Whether the inputs hold any policy-engine object (so the absence of a rule means something).
     static func hasPolicyObjects(_ index: SnapshotIndex) -> Bool {
-        index.resources.contains { isKyverno($0) || isGatekeeperConstraint($0) || isSigstore($0)
-            || $0.kind == "ValidatingAdmissionPolicyBinding" }
+        index.shared("admission.hasPolicyObjects") {
+            index.resources.contains { isKyverno($0) || isGatekeeperConstraint($0) || isSigstore($0)
+                || $0.kind == "ValidatingAdmissionPolicyBinding" }
+        }
     }
 
-    static func isKyverno(_ r: Resource) -> Bool { r.group == "kyverno.io" && (r.kind == "ClusterPolicy" || r.kind == "Policy") }
-    static func isGatekeeperConstraint(_ r: Resource) -> Bool { r.group == "constraints.gatekeeper.sh" }
-    static func isSigstore(_ r: Resource) -> Bool { r.group == "policy.sigstore.dev" && r.kind == "ClusterImagePolicy" }
+    // By apiVersion prefix: these run over every object of the snapshot, and `group` builds a string.
+    static func isKyverno(_ r: Resource) -> Bool {
+        (r.kind == "ClusterPolicy" || r.kind == "Policy") && r.apiVersion.hasPrefix("kyverno.io/")
+    }
+    static func isGatekeeperConstraint(_ r: Resource) -> Bool { r.apiVersion.hasPrefix("constraints.gatekeeper.sh/") }
+    static func isSigstore(_ r: Resource) -> Bool {
+        r.kind == "ClusterImagePolicy" && r.apiVersion.hasPrefix("policy.sigstore.dev/")
+    }
 
-    /// Every rule found in the inputs, enforcing or not.
+    /// Every rule found in the inputs, enforcing or not; read once per run and shared by the checks.
     static func rules(in index: SnapshotIndex) -> [AdmissionRule] {
+        index.shared("admission.rules") { readRules(in: index) }
+    }
+
+    private static func readRules(in index: SnapshotIndex) -> [AdmissionRule] {
         var out: [AdmissionRule] = []
         for ns in index.resources(ofKind: "Namespace") {
             if let level = ns.labels[NamespacePSAEnforce.label] {

@@ -100,7 +100,7 @@ struct CELExpression: Evaluator {
         guard let kinds = parameters.stringList("kinds"), !kinds.isEmpty else {
             throw EvaluationError("kinds must list the kinds of resource to check")
         }
-        let params = CELValue(.map(parameters.values.filter { !Self.ownParameters.contains($0.key) }))
+        let params = CELValue(.map(ValueMap(parameters.values.filter { !Self.ownParameters.contains($0.key) })))
         var namespaceCache: [String: CELValue] = [:]
         var evaluated = 0
         var findings: [Finding] = []

@@ -149,12 +149,20 @@ struct CrossSensitivityPaths: Evaluator {
         }
 
         // Classes in the order of their workloads' names, and each class's position in it.
+        let workloadNames = analysis.workloads.map(\.connlistName)
         let byName = analysis.classes.indices.sorted {
-            (analysis.workloads[analysis.classWorkload[$0]].connlistName, $0)
-                < (analysis.workloads[analysis.classWorkload[$1]].connlistName, $1)
+            (workloadNames[analysis.classWorkload[$0]], $0) < (workloadNames[analysis.classWorkload[$1]], $1)
         }
         var rankByName = Array(repeating: 0, count: byName.count)
         for (position, c) in byName.enumerated() { rankByName[c] = position }
+
+        // How each namespace's level reads in evidence: its label, or the lowest level when unlabelled.
+        var levelName: [String: String] = [:]
+        for ns in Set(analysis.classes.map(\.namespace)) {
+            levelName[ns] = convention.level(ofNamespace: ns, in: index).flatMap { convention.rank($0) != nil ? $0 : nil }
+                ?? "\(convention.levels[0]) (unlabelled)"
+        }
+        var summaries: [Bitset: SourceSummary] = [:]
 
         var evaluated = 0
         var findings: [Finding] = []
@@ -180,16 +188,23 @@ struct CrossSensitivityPaths: Evaluator {
                 if from.isEmpty { continue }
                 reaching.formUnion(from)
                 if pairs.count < Self.policySamples {
-                    for a in byName where from.contains(a) {
-                        pairs.append((a, b))
-                        if pairs.count >= Self.policySamples { break }
-                    }
+                    // The first sources in name order (scanning every class in name order for each target was
+                    // quadratic in the cluster).
+                    let first = from.members.sorted { rankByName[$0] < rankByName[$1] }
+                    for a in first.prefix(Self.policySamples - pairs.count) { pairs.append((a, b)) }
                 }
             }
-            let sourceClasses = reaching.members
-            guard !sourceClasses.isEmpty else { continue }
-            let sourceNamespaces = Set(sourceClasses.map { analysis.classes[$0].namespace }).sorted()
-            let sourceWorkloads = Set(sourceClasses.map { analysis.classWorkload[$0] }).count
+            guard !reaching.isEmpty else { continue }
+            // Destinations reached from the same sources (the usual case: every namespace open to the same
+            // lower levels) share one summary, so the work does not grow with namespaces times sources.
+            let summary: SourceSummary
+            if let known = summaries[reaching] {
+                summary = known
+            } else {
+                summary = SourceSummary(reaching, analysis: analysis, levelName: levelName)
+                summaries[reaching] = summary
+            }
+            let (sourceNamespaces, sourceWorkloads, sourceLevels) = (summary.namespaces, summary.workloads, summary.levels)
             var examples: [String] = []
             var allowing: Set<Int> = []
             var open = false
@@ -208,11 +223,7 @@ struct CrossSensitivityPaths: Evaluator {
             let names = analysis.policyNames(allowing)
             if !names.isEmpty { why.append("allowed by " + NameList.firstFew(names)) }
             if open { why.append("partly because no policy decides for the pods involved") }
-            let levelName = convention.levels[level]
-            let sourceLevels = Set(sourceNamespaces.map { ns in
-                convention.level(ofNamespace: ns, in: index).flatMap { convention.rank($0) != nil ? $0 : nil }
-                    ?? "\(convention.levels[0]) (unlabelled)"
-            }).sorted()
+            let destinationLevel = convention.levels[level]
             findings.append(.onNamespace(
                 destination, in: index,
                 observed: """
@@ -221,12 +232,26 @@ struct CrossSensitivityPaths: Evaluator {
                     """,
                 expected: "no path from a lower sensitivity level unless allowed_flows lists it",
                 message: """
-                    namespace \(destination) (\(convention.label)=\(levelName)) can be reached from lower sensitivity \
+                    namespace \(destination) (\(convention.label)=\(destinationLevel)) can be reached from lower sensitivity \
                     levels: \(NameList.firstFew(sourceNamespaces)); e.g. \(examples.joined(separator: ", ")); \
                     \(why.joined(separator: "; "))
                     """))
         }
         return CheckOutcome(evaluated: evaluated, findings: findings)
+    }
+
+    /// The namespaces, workload count and levels of a set of source classes.
+    struct SourceSummary {
+        var namespaces: [String]
+        var workloads: Int
+        var levels: [String]
+
+        init(_ classes: Bitset, analysis: NetworkAnalysis, levelName: [String: String]) {
+            let members = classes.members
+            namespaces = Set(members.map { analysis.classes[$0].namespace }).sorted()
+            workloads = Set(members.map { analysis.classWorkload[$0] }).count
+            levels = Set(namespaces.compactMap { levelName[$0] }).sorted()
+        }
     }
 
     static func diagnostics(for index: SnapshotIndex, parameters: Parameters) -> [Diagnostic] {

@@ -65,7 +65,7 @@ public enum NetworkExposureSummary {
         })
         for d in destinations {
             let destination = matrix.namespaces[d]
-            let sources = matrix.sources[d].filter { $0 != d && isIncluded[$0] }
+            let sources = matrix.sources[d].members.filter { $0 != d && isIncluded[$0] }
             connectedPairs += sources.count
             reach.append(NetworkSummary.NamespaceReach(namespace: destination, level: group[destination] ?? unlabelled,
                                                        reachableFrom: sources.count))

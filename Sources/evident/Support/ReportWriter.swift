@@ -106,11 +106,18 @@ enum ReportWriter {
                                       signingKey: String?, folder: String) throws(CLIError) -> [(temp: String, final: String)] {
         var entries: [ManifestEntry] = []
         for s in staged {
-            guard let data = FileManager.default.contents(atPath: s.temp) else {
+            // Read back in chunks: results.json of a large cluster is hundreds of megabytes.
+            guard let file = FileHandle(forReadingAtPath: s.temp) else {
                 throw .invalid("cannot read back \(s.temp) to hash it")
             }
+            var failure: (any Error)?
+            let digest = Digest.sha256 {
+                do { return try file.read(upToCount: 4 << 20) } catch { failure = error; return nil }
+            }
+            try? file.close()
+            if let failure { throw .invalid("cannot read back \(s.temp) to hash it: \(failure.localizedDescription)") }
             entries.append(ManifestEntry(file: (s.final as NSString).lastPathComponent,
-                                         sha256: Digest.sha256(data), bytes: data.count))
+                                         sha256: digest.hex, bytes: digest.bytes))
         }
         let name = "manifest.json"
         let final = (folder as NSString).appendingPathComponent(name)

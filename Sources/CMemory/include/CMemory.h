@@ -1,0 +1,8 @@
+#ifndef EVIDENT_CMEMORY_H
+#define EVIDENT_CMEMORY_H
+
+/// Returns the memory that the C allocator holds freed, in every thread's arena, to the system.
+/// glibc's malloc_trim, which Swift's Glibc module does not export; a no-op elsewhere.
+void evident_release_free_memory(void);
+
+#endif
