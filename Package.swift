@@ -68,13 +68,18 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources"]),
+        // Generators shared by the test targets (hostile text, hostile snapshots); never linked into evident.
+        .target(name: "EvidentTestSupport", path: "Tests/EvidentTestSupport"),
+        .testTarget(name: "EvidentCoreTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentResources",
+                                                            "EvidentTestSupport"]),
         .testTarget(name: "EvidentCELTests", dependencies: ["EvidentCEL"]),
         .testTarget(name: "EvidentEvaluatorsTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentNetwork"]),
         .testTarget(name: "EvidentNetworkTests", dependencies: ["EvidentCore", "EvidentNetwork"]),
-        .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources"],
+        .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources",
+                                                              "EvidentTestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentCore", "EvidentReport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentCore", "EvidentReport", "EvidentTestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
