@@ -221,7 +221,8 @@ struct AuditCommand: ParsableCommand {
                 .joined(separator: "\n"), terminator: "")
         }
         if annotations == "github" {
-            print(ReportRenderer.githubAnnotations(result), terminator: "")
+            // Escaped for workflow commands already; cleaned like all printed text (zero-width characters).
+            print(Terminal.cleanLines(ReportRenderer.githubAnnotations(result)), terminator: "")
         }
         Summary.print(result, reports: written, quiet: quiet)
         // A large snapshot is millions of small values: freeing them one by one takes seconds, and the

@@ -68,7 +68,7 @@ struct EscapingPropertyTests {
                 evidence: ["https://ok.example.com/" + hostile(), "javascript:alert(9)"]))
         }
         var inputs = [InputFile(path: path, role: .snapshot, sha256: Digest.sha256(snapshot.json), bytes: snapshot.json.count)]
-        for _ in 0..<20 { inputs.append(InputFile(path: hostile(), role: .policy, sha256: String(repeating: "0", count: 64), bytes: 1)) }
+        for _ in 0..<260 { inputs.append(InputFile(path: hostile(), role: .policy, sha256: String(repeating: "0", count: 64), bytes: 1)) }
         let result = AuditEngine(registry: BuiltinEvaluators.registry).run(
             snapshot: SnapshotIndex(loaded), plan: plan, catalogs: catalogs, inputs: inputs,
             options: AuditOptions(now: Fixtures.now, toolVersion: "test"))
@@ -189,7 +189,7 @@ struct EscapingPropertyTests {
         }
         Self.record(format, fed: fed, found: found, exact: exact)
         if format == "json" { #expect(exact >= 1_000, "results.json keeps values exactly") }
-        if format != "manifest" && format != "gitlab" { #expect(found >= 1_000) } else { #expect(found >= 60) }
+        #expect(found >= 1_000)
     }
 
     static func collect(_ object: Any, into strings: inout [String]) {
