@@ -39,7 +39,7 @@ public struct HostileSnapshot {
         }
         func canary(_ kind: String) -> String {
             let salt: UInt64 = rng.next(upperBound: 1_000_000_000)
-            let value = "CANARY\(kind)\(s.canaries.count)Z\(salt)K"
+            let value = "\(canaryPrefix)-\(kind)-\(s.canaries.count)-\(salt)"
             if canaries { s.canaries.append(value) }
             return value
         }
@@ -127,16 +127,21 @@ public struct HostileSnapshot {
         return s
     }
 
-    /// Every form a canary must not take in any output: itself and its base64 (at each of the three alignments).
-    public static func forbiddenForms(of canary: String) -> [String] {
-        var forms = [canary]
+    /// Every canary starts with this: finding it (or one of `canaryNeedles`) anywhere is a leak.
+    public static let canaryPrefix = "CANARYQ7X9LMP2WZ"
+
+    /// What no output may hold: the canary prefix, and the base64 of it at each of the three byte alignments
+    /// (only the characters that do not depend on the bytes around it).
+    public static let canaryNeedles: [String] = {
+        var needles = [canaryPrefix]
+        let prefix = Array(canaryPrefix.utf8)
         for pad in 0..<3 {
-            let encoded = Data((String(repeating: "x", count: pad) + canary).utf8).base64EncodedString()
-            // Skip the characters that depend on the padding, keep a long stable middle.
-            let start = encoded.index(encoded.startIndex, offsetBy: (pad * 4 + 2) / 3 + 2)
-            let end = encoded.index(encoded.endIndex, offsetBy: -4)
-            if start < end { forms.append(String(encoded[start..<end])) }
+            let encoded = Array(Data(Array(repeating: UInt8(ascii: "x"), count: pad) + prefix + Array("-xyz".utf8))
+                .base64EncodedString().utf8)
+            // Groups of three bytes that lie wholly inside the prefix give four fixed characters each.
+            let firstGroup = (pad + 2) / 3, endGroup = (pad + prefix.count) / 3
+            needles.append(String(decoding: encoded[(firstGroup * 4)..<(endGroup * 4)], as: UTF8.self))
         }
-        return forms
-    }
+        return needles
+    }()
 }
