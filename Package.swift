@@ -78,7 +78,8 @@ let package = Package(
         .testTarget(name: "EvidentReportTests", dependencies: ["EvidentCore", "EvidentEvaluators", "EvidentReport", "XMLSupport", "EvidentResources",
                                                               "EvidentTestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentCore", "EvidentReport", "EvidentTestSupport"],
+        .testTarget(name: "EvidentCLITests", dependencies: ["evident", "EvidentCore", "EvidentEvaluators", "EvidentReport",
+                                                           "EvidentTestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
