@@ -41,8 +41,8 @@ struct HostileOutputTests {
     func terminalChannels() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = HostileSnapshot.make(seed: 0x7E41, pods: 300, firstID: 0)
-        let second = HostileSnapshot.make(seed: 0x7E42, pods: 300, firstID: 1_000_000)
+        let first = HostileSnapshot.make(seed: 0x7E41, pods: 150, firstID: 0)
+        let second = HostileSnapshot.make(seed: 0x7E42, pods: 150, firstID: 1_000_000)
         try first.json.write(to: dir.appendingPathComponent(Self.hostileFile))
         try second.json.write(to: dir.appendingPathComponent("second.json"))
         var printed: [(String, String)] = []

@@ -93,8 +93,8 @@ struct SecretCanaryTests {
     func canaries() throws {
         let dir = try CLI.temporaryDirectory()
         defer { if ProcessInfo.processInfo.environment["EVIDENT_KEEP"] == nil { try? FileManager.default.removeItem(at: dir) } }
-        var snapshot = HostileSnapshot.make(seed: 0x5EC, pods: 300, canaries: true)
-        var later = HostileSnapshot.make(seed: 0x5ED, pods: 300, firstID: 900_000, canaries: true)
+        var snapshot = HostileSnapshot.make(seed: 0x5EC, pods: 160, canaries: true)
+        var later = HostileSnapshot.make(seed: 0x5ED, pods: 160, firstID: 900_000, canaries: true)
         let scanCanary = "\(HostileSnapshot.canaryPrefix)-SCAN"
         snapshot.canaries.append(scanCanary)
         let scanned: [String: Any] = [

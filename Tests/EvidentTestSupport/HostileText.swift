@@ -69,7 +69,7 @@ public enum HostileText {
         return list
     }()
 
-    /// One hostile string holding `EVD<id>Q`. About one in `longEvery` is very long (5–7 thousand characters).
+    /// One hostile string holding `EVD<id>Q`. About one in `longEvery` is very long (3–5 thousand characters).
     public static func string(_ id: Int, _ rng: inout SeededGenerator, longEvery: Int = 40) -> String {
         let lead: UInt64 = rng.next(upperBound: 4)
         var s = lead == 0 ? "" : pick(plain, &rng)
@@ -93,7 +93,7 @@ public enum HostileText {
         if longEvery > 0 && roll == 0 {
             let piece = pick(all, &rng) + "long-"
             let extra: UInt64 = rng.next(upperBound: 2_000)
-            s += String(repeating: piece, count: (5_000 + Int(extra)) / max(1, piece.count))
+            s += String(repeating: piece, count: (3_000 + Int(extra)) / max(1, piece.count))
         }
         return s
     }

@@ -164,8 +164,13 @@ enum ReportWriter {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? nil : "\(path) is a file, not a folder"
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != path, let problem = makeFolder(parent) { return problem }
+        // By hand: Foundation's deletingLastPathComponent traps on a one-character relative path on Linux.
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        if let slash = trimmed.lastIndex(of: "/") {
+            let parent = slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+            if parent != path, let problem = makeFolder(parent) { return problem }
+        }
         if mkdir(path, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
         return nil
     }
@@ -278,7 +283,7 @@ enum ReportWriter {
 
     /// A write failure in words: the report, the system's reason, and what to do about it.
     static func explain(_ code: Int32, path: String, folder: String) -> String {
-        let name = (path as NSString).lastPathComponent
+        let name = path.split(separator: "/").last.map(String.init) ?? path
         let report = name.hasPrefix(".") ? String(name.dropFirst().split(separator: ".").dropLast(2).joined(separator: ".")) : name
         let what = "cannot write \(report) in \(folder) (\(name)): \(String(cString: strerror(code)))"
         switch code {
