@@ -122,7 +122,7 @@ struct ReportWriterTests {
                 errno = EACCES
                 return -1
             }
-            return Glibc.rename(from, to)
+            return ReportFileSystem.system.rename(from, to)
         }
         Self.expectFailure({
             _ = try ReportWriter.write(result, formats: ReportFormat.allCases, options: options, to: dir.path, fileSystem: fs)
@@ -142,7 +142,7 @@ struct ReportWriterTests {
                 errno = EROFS
                 return -1
             }
-            return Glibc.rename(from, to)
+            return ReportFileSystem.system.rename(from, to)
         }
         Self.expectFailure({
             _ = try ReportWriter.write(result, formats: ReportFormat.allCases, options: options, to: dir.path, fileSystem: fs)

@@ -68,11 +68,13 @@ struct ReportFileSystem: Sendable {
     /// Atomically replaces `to` by `from`; 0, or -1.
     var rename: @Sendable (String, String) -> Int32
 
-    static let system = ReportFileSystem(
-        open: { Glibc.open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) },
-        write: { Glibc.write($0, $1.baseAddress, $1.count) },
-        rename: { Glibc.rename($0, $1) })
+    static let system = ReportFileSystem(open: posixOpen, write: posixWrite, rename: posixRename)
 }
+
+// The C calls by other names: inside `ReportFileSystem` its own properties would shadow them.
+private func posixOpen(_ path: String) -> Int32 { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int { write(fd, bytes.baseAddress, bytes.count) }
+private func posixRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 
 /// Renders every report first, then moves them into place: a failure leaves earlier reports untouched.
 /// `results.json` is streamed into its temporary file as it is rendered (it holds every finding, and may
@@ -144,7 +146,7 @@ enum ReportWriter {
             var restored = true
             for j in stride(from: i - 1, through: 0, by: -1) {
                 if let backup = backups[j] {
-                    if Glibc.rename(backup, staged[j].final) != 0 { restored = false } else { backups[j] = nil }
+                    if posixRename(backup, staged[j].final) != 0 { restored = false } else { backups[j] = nil }
                 } else if (try? fm.removeItem(atPath: staged[j].final)) == nil {
                     restored = false
                 }
