@@ -5,7 +5,7 @@ import Testing
 /// Issue 7, parts 3 and 4 at the command line: hostile snapshot text reaches no terminal raw (stdout summary,
 /// GitHub annotations, `diff`, `reach`, `plan validate`, `controls`, stderr diagnostics and errors), and no
 /// secret value reaches any report, stdout or stderr.
-@Suite("Hostile text and secrets at the command line", .serialized)
+@Suite("Hostile text at the command line", .serialized)
 struct HostileOutputTests {
     static let now = "2026-11-27T12:00:00Z"
     /// A file name an attacker might commit: escape sequences and a bidi override.
