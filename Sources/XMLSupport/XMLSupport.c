@@ -1,9 +1,11 @@
 #include "XMLSupport.h"
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -68,3 +70,74 @@ int xs_validate(const char *xsd_path, const char *xml, size_t xml_len, char *mes
     xmlSetGenericErrorFunc(NULL, NULL);
     return rc == 0 ? 0 : (rc > 0 ? 1 : -1);
 }
+
+typedef struct {
+    char *data;
+    size_t used;
+    size_t capacity;
+    int failed;
+} xs_buffer;
+
+static void xs_append(xs_buffer *b, const char *text, size_t n) {
+    if (b->failed) return;
+    if (b->used + n + 1 > b->capacity) {
+        size_t capacity = (b->capacity ? b->capacity : 4096);
+        while (b->used + n + 1 > capacity) capacity *= 2;
+        char *grown = realloc(b->data, capacity);
+        if (grown == NULL) { b->failed = 1; return; }
+        b->data = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->data + b->used, text, n);
+    b->used += n;
+    b->data[b->used] = 0;
+}
+
+static void xs_append_string(xs_buffer *b, const xmlChar *text) {
+    if (text) xs_append(b, (const char *)text, strlen((const char *)text));
+}
+
+static void xs_walk(xmlNodePtr node, xs_buffer *b, int raw) {
+    for (; node != NULL; node = node->next) {
+        if (node->type == XML_ELEMENT_NODE) {
+            xs_append(b, "\001E", 2);
+            xs_append_string(b, node->name);
+            for (xmlAttrPtr a = node->properties; a != NULL; a = a->next) {
+                xs_append(b, "\001A", 2);
+                xs_append_string(b, a->name);
+                xs_append(b, "=", 1);
+                xmlChar *value = xmlNodeListGetString(node->doc, a->children, 1);
+                xs_append_string(b, value);
+                xmlFree(value);
+            }
+            const char *name = (const char *)node->name;
+            int skip = name && (strcmp(name, "script") == 0 || strcmp(name, "style") == 0);
+            xs_walk(node->children, b, raw || skip);
+        } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) && !raw) {
+            xs_append(b, "\001T", 2);
+            xs_append_string(b, node->content);
+        } else if (node->type == XML_ENTITY_REF_NODE) {
+            xs_append(b, "\001R", 2);
+            xs_append_string(b, node->name);
+        }
+    }
+}
+
+char *xs_dump(const char *text, size_t text_len, int html) {
+    xs_messages m = {NULL, 0, 0};
+    xmlSetGenericErrorFunc(&m, xs_collect);
+    xmlDocPtr doc = html
+        ? htmlReadMemory(text, (int)text_len, "document.html", "UTF-8",
+                         HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING)
+        : xmlReadMemory(text, (int)text_len, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+    xmlSetGenericErrorFunc(NULL, NULL);
+    if (doc == NULL) return NULL;
+    xs_buffer b = {NULL, 0, 0, 0};
+    xs_append(&b, "", 0);
+    xs_walk(xmlDocGetRootElement(doc), &b, 0);
+    xmlFreeDoc(doc);
+    if (b.failed) { free(b.data); return NULL; }
+    return b.data;
+}
+
+void xs_free(char *pointer) { free(pointer); }

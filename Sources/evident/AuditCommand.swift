@@ -273,7 +273,8 @@ struct AuditCommand: ParsableCommand {
                 .joined(separator: "\n"), terminator: "")
         }
         if annotations == "github" {
-            print(ReportRenderer.githubAnnotations(result), terminator: "")
+            // Escaped for workflow commands already; cleaned like all printed text (zero-width characters).
+            print(Terminal.cleanLines(ReportRenderer.githubAnnotations(result)), terminator: "")
         }
         if let recorded, !quiet { print(Terminal.clean(recorded)) }
         Summary.print(result, reports: written, quiet: quiet)

@@ -24,12 +24,12 @@ struct ControlsCommand: ParsableCommand {
         let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, registry: registry)
         guard let given = id else {
             for catalog in scope.catalogs {
-                print("\(catalog.id) \(catalog.version) — \(catalog.title)")
+                print(Terminal.clean("\(catalog.id) \(catalog.version) — \(catalog.title)"))
                 for family in catalog.families {
-                    print("  \(family.title)")
+                    print(Terminal.clean("  \(family.title)"))
                     for c in family.controls {
                         let severity = scope.plan.severityOverrides[c.id] ?? c.severity
-                        print("    \(pad(c.id, 36)) \(pad(severity.rawValue, 8)) \(pad(c.mode.rawValue, 9)) \(c.title)")
+                        print(Terminal.clean("    \(pad(c.id, 36)) \(pad(severity.rawValue, 8)) \(pad(c.mode.rawValue, 9)) \(c.title)"))
                     }
                 }
             }

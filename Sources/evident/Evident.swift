@@ -34,17 +34,18 @@ struct Evident: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {
-            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            // Messages quote snapshot, plan and file-name text: clean it as all printed text is cleaned.
+            FileHandle.standardError.write(Data((Terminal.cleanLines(error.message) + "\n").utf8))
             Foundation.exit(error.code)
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error).rawValue
             if code == 0 {
-                print(fullMessage(for: error))
+                print(Terminal.cleanLines(fullMessage(for: error)))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((Terminal.cleanLines(fullMessage(for: error)) + "\n").utf8))
             FileHandle.standardError.write(Data("Run 'evident help' for usage.\n".utf8))
             Foundation.exit(2)
         }

@@ -35,6 +35,8 @@ struct PlanCommand: ParsableCommand {
             let plan = scope.plan
             let controls = scope.catalogs.flatMap(\.controls).count
             let excluded = plan.catalogs.flatMap(\.exclusions).count
+            // Plan text is user data: cleaned like every other printed text.
+            func print(_ line: String) { Swift.print(Terminal.clean(line)) }
             print("\(file): valid plan \(plan.id) \(plan.version) (\(plan.title))")
             print("  catalogs: \(scope.catalogs.map(\.id).joined(separator: ", ")); \(controls) controls, \(excluded) excluded")
             print("  parameters set: \(plan.parameters.count); exceptions: \(plan.exceptions.count); attestations: \(plan.attestations.count)")

@@ -47,7 +47,7 @@ struct ReachCommand: ParsableCommand {
                     parts.append(try SnapshotLoader.load(data, path: file))
                 } catch {
                     guard inFolder else { throw CLIError.load(error) }
-                    FileHandle.standardError.write(Data("warning: skipped \(file): \(error.message)\n".utf8))
+                    FileHandle.standardError.write(Data((Terminal.cleanLines("warning: skipped \(file): \(error.message)") + "\n").utf8))
                 }
             }
         }
@@ -64,7 +64,7 @@ struct ReachCommand: ParsableCommand {
             throw CLIError(code: 2, message: errors.map { "error: \($0)" }.joined(separator: "\n"))
         }
         for problem in analysis.problems {
-            FileHandle.standardError.write(Data("warning: \(problem.source): \(problem.message)\n".utf8))
+            FileHandle.standardError.write(Data((Terminal.cleanLines("warning: \(problem.source): \(problem.message)") + "\n").utf8))
         }
         if let focus, !analysis.workloads.contains(where: { "\($0.namespace)/\($0.name)" == focus || $0.name == focus }) {
             throw CLIError.invalid("--focus \(focus): no such workload in the snapshot")
@@ -72,7 +72,8 @@ struct ReachCommand: ParsableCommand {
         let lines = analysis.connlist(focus: focus)
         switch format {
         case .text:
-            for line in lines { print(line.description) }
+            // Workload names are snapshot text: no escape sequence or bidi control reaches the terminal.
+            for line in lines { print(Terminal.clean(line.description)) }
         case .json:
             print(Self.json(lines))
         }

@@ -258,7 +258,10 @@ public struct AuditEngine: Sendable {
         let timeout = parameters.int("timeout") ?? PluginEvaluator.defaultTimeout
         let run = runner(PluginInvocation(path: path, timeoutSeconds: timeout, request: request))
         var diagnostics: [Diagnostic] = []
-        let stderr = String(decoding: run.stderr.prefix(4_000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // What the plugin writes back never repeats a value it was handed (annotations, env, ConfigMap data).
+        let redactor = PluginRedactor(matched)
+        let stderr = redactor.redact(String(decoding: run.stderr.prefix(4_000), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines))
         let location = target.check.source
         if !stderr.isEmpty {
             diagnostics.append(Diagnostic(.warning, "\(name) (\(target.control.id)/\(target.check.id)) wrote to stderr: \(stderr)",
@@ -268,8 +271,18 @@ public struct AuditEngine: Sendable {
         if run.timedOut { return (.failed("\(name) timed out after \(timeout) s and was stopped"), diagnostics) }
         if run.exitStatus != 0 { return (.failed("\(name) failed with exit status \(run.exitStatus)"), diagnostics) }
         switch PluginProtocol.outcome(run.stdout, matched: matched) {
-        case .success(let outcome): return (.outcome(outcome), diagnostics)
-        case .failure(let error): return (.failed("\(name) gave an invalid answer: \(error.message)"), diagnostics)
+        case .success(var outcome):
+            outcome.findings = outcome.findings.map { finding in
+                var f = finding
+                f.message = redactor.redact(f.message)
+                f.observed = redactor.redact(f.observed)
+                f.expected = redactor.redact(f.expected)
+                f.path = redactor.redact(f.path)
+                return f
+            }
+            return (.outcome(outcome), diagnostics)
+        case .failure(let error):
+            return (.failed("\(name) gave an invalid answer: \(redactor.redact(error.message))"), diagnostics)
         }
     }
 

@@ -58,19 +58,39 @@ struct ReportTemplates {
     }
 }
 
+/// The file operations `ReportWriter` uses, with the POSIX conventions (-1 and `errno` on failure). `system`
+/// is the real file system; tests inject a full disk or a folder that turns read-only half-way.
+struct ReportFileSystem: Sendable {
+    /// Creates or truncates `path` for writing; a descriptor, or -1.
+    var open: @Sendable (String) -> Int32
+    /// Writes some of the bytes; how many, or -1.
+    var write: @Sendable (Int32, UnsafeRawBufferPointer) -> Int
+    /// Atomically replaces `to` by `from`; 0, or -1.
+    var rename: @Sendable (String, String) -> Int32
+
+    static let system = ReportFileSystem(open: posixOpen, write: posixWrite, rename: posixRename)
+}
+
+// The C calls by other names: inside `ReportFileSystem` its own properties would shadow them.
+private func posixOpen(_ path: String) -> Int32 { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+private func posixWrite(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int { write(fd, bytes.baseAddress, bytes.count) }
+private func posixRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
+
 /// Renders every report first, then moves them into place: a failure leaves earlier reports untouched.
 /// `results.json` is streamed into its temporary file as it is rendered (it holds every finding, and may
 /// be hundreds of megabytes); the others are rendered whole. Nothing replaces a report until all are
-/// written.
+/// written and flushed to disk; if a replacement then fails, the ones already replaced are put back, so the
+/// folder holds either every new report or every old one. Temporary files of runs that were killed are
+/// removed by the next run.
 enum ReportWriter {
     static func write(_ result: AuditResult, formats: [ReportFormat], options: ReportOptions,
-                      to folder: String) throws(CLIError) -> [String] {
+                      to folder: String, fileSystem fs: ReportFileSystem = .system) throws(CLIError) -> [String] {
         let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .invalid("cannot create the output folder \(folder): \(error.localizedDescription)")
+        if let problem = makeFolder(folder) {
+            throw .invalid("cannot create the output folder \(folder): \(problem); choose another --output, or make "
+                           + "its parent folder writable")
         }
+        removeStaleTemporaries(in: folder)
         let pid = ProcessInfo.processInfo.processIdentifier
         let paths = formats.map { format in
             (temp: (folder as NSString).appendingPathComponent(".\(format.fileName).\(pid).tmp"),
@@ -78,44 +98,119 @@ enum ReportWriter {
         }
         // Every report renders on its own core; each is written to its temporary file.
         let outcomes = Parallel.map(formats.count) { i in
-            render(formats[i], result, options: options, to: paths[i].temp)
+            render(formats[i], result, options: options, to: paths[i].temp, folder: folder, fs: fs)
         }
         for (i, outcome) in outcomes.enumerated() where outcome != nil {
             for p in paths { try? fm.removeItem(atPath: p.temp) }
-            throw .invalid(outcome ?? "cannot write \(paths[i].temp)")
+            throw .invalid((outcome ?? "cannot write \(paths[i].temp)") + "; the previous reports are unchanged")
         }
         var staged = paths
         do {
-            staged += try stageManifest(result, staged: paths, signingKey: options.manifestSigningKey, folder: folder)
+            staged += try stageManifest(result, staged: paths, signingKey: options.manifestSigningKey, folder: folder, fs: fs)
         } catch {
             for p in paths { try? fm.removeItem(atPath: p.temp) }
             throw error
         }
-        for (i, s) in staged.enumerated() where rename(s.temp, s.final) != 0 {
-            let reason = String(cString: strerror(errno))
-            for rest in staged[i...] { try? fm.removeItem(atPath: rest.temp) }
-            throw .invalid("cannot move the report into place at \(s.final): \(reason); "
-                           + "\(i) of \(staged.count) reports were replaced, the others are unchanged")
-        }
+        try replace(staged, folder: folder, fs: fs)
         return staged.map(\.final)
+    }
+
+    /// Moves every temporary file over its report. The reports it replaces are hard-linked aside first; when a
+    /// move fails, the moved ones are put back from those links (or removed, if they did not exist before).
+    private static func replace(_ staged: [(temp: String, final: String)], folder: String,
+                                fs: ReportFileSystem) throws(CLIError) {
+        let fm = FileManager.default
+        var backups: [String?] = []
+        func cleanUp(from index: Int) {
+            for s in staged[index...] { try? fm.removeItem(atPath: s.temp) }
+            for case let b? in backups { try? fm.removeItem(atPath: b) }
+        }
+        for s in staged {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: s.final, isDirectory: &isDirectory) else {
+                backups.append(nil)
+                continue
+            }
+            let backup = s.temp + ".old"
+            if isDirectory.boolValue || link(s.final, backup) != 0 {
+                let reason = isDirectory.boolValue ? "it is a folder" : String(cString: strerror(errno))
+                cleanUp(from: 0)
+                throw .invalid("cannot replace \(s.final): \(reason); remove it or choose another --output "
+                               + "(the previous reports are unchanged)")
+            }
+            backups.append(backup)
+        }
+        for (i, s) in staged.enumerated() where fs.rename(s.temp, s.final) != 0 {
+            let reason = String(cString: strerror(errno))
+            // Put back what was replaced, newest first.
+            var restored = true
+            for j in stride(from: i - 1, through: 0, by: -1) {
+                if let backup = backups[j] {
+                    if posixRename(backup, staged[j].final) != 0 { restored = false } else { backups[j] = nil }
+                } else if (try? fm.removeItem(atPath: staged[j].final)) == nil {
+                    restored = false
+                }
+            }
+            cleanUp(from: i)
+            throw .invalid("cannot move the report into place at \(s.final): \(reason); make \(folder) writable or "
+                           + "choose another --output. "
+                           + (restored ? "The previous reports are unchanged."
+                                       : "Some reports could not be put back: rerun the audit."))
+        }
+        cleanUp(from: staged.count)
+    }
+
+    /// Creates `path` and its missing parents; nil when it is a folder now, else why not.
+    static func makeFolder(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            return isDirectory.boolValue ? nil : "\(path) is a file, not a folder"
+        }
+        // By hand: Foundation's deletingLastPathComponent traps on a one-character relative path on Linux.
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        if let slash = trimmed.lastIndex(of: "/") {
+            let parent = slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+            if parent != path, let problem = makeFolder(parent) { return problem }
+        }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
+        return nil
+    }
+
+    /// Removes `.<report>.<pid>.tmp` files (and their `.old` links) left by evident runs that no longer exist.
+    private static func removeStaleTemporaries(in folder: String) {
+        let names = Set(ReportFormat.allCases.map(\.fileName) + ["manifest.json", ManifestSignature.fileName])
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where file.hasPrefix(".") {
+            var parts = file.dropFirst().split(separator: ".").map(String.init)
+            if parts.last == "old" { parts.removeLast() }
+            guard parts.count >= 3, parts.last == "tmp", let pid = Int32(parts[parts.count - 2]),
+                  names.contains(parts.dropLast(2).joined(separator: ".")) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(file))
+            }
+        }
     }
 
     /// `manifest.json` (written on every run): hashes the staged reports as they are on disk; with a key,
     /// also `manifest.json.sig`.
     private static func stageManifest(_ result: AuditResult, staged: [(temp: String, final: String)],
-                                      signingKey: String?, folder: String) throws(CLIError) -> [(temp: String, final: String)] {
+                                      signingKey: String?, folder: String,
+                                      fs: ReportFileSystem) throws(CLIError) -> [(temp: String, final: String)] {
         var entries: [ManifestEntry] = []
         for s in staged {
             // Read back in chunks: results.json of a large cluster is hundreds of megabytes.
             guard let file = FileHandle(forReadingAtPath: s.temp) else {
-                throw .invalid("cannot read back \(s.temp) to hash it")
+                throw .invalid("cannot read back \(s.temp) to hash it; the previous reports are unchanged")
             }
             var failure: (any Error)?
             let digest = Digest.sha256 {
                 do { return try file.read(upToCount: 4 << 20) } catch { failure = error; return nil }
             }
             try? file.close()
-            if let failure { throw .invalid("cannot read back \(s.temp) to hash it: \(failure.localizedDescription)") }
+            if let failure {
+                throw .invalid("cannot read back \(s.temp) to hash it (\(failure.localizedDescription)); "
+                               + "the previous reports are unchanged")
+            }
             entries.append(ManifestEntry(file: (s.final as NSString).lastPathComponent,
                                          sha256: digest.hex, bytes: digest.bytes))
         }
@@ -123,8 +218,8 @@ enum ReportWriter {
         let final = (folder as NSString).appendingPathComponent(name)
         let temp = (folder as NSString).appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
         let text = ReportRenderer.manifest(result, reports: entries)
-        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
-            throw .invalid("cannot write \(temp): check that \(folder) is writable")
+        if let problem = writeFile(temp, folder: folder, fs: fs, body: { write in write(text) }) {
+            throw .invalid(problem + "; the previous reports are unchanged")
         }
         guard let signingKey else { return [(temp, final)] }
         let signature: String
@@ -136,17 +231,16 @@ enum ReportWriter {
         }
         let sigName = ManifestSignature.fileName
         let sigTemp = (folder as NSString).appendingPathComponent(".\(sigName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        guard FileManager.default.createFile(atPath: sigTemp, contents: Data(signature.utf8)) else {
+        if let problem = writeFile(sigTemp, folder: folder, fs: fs, body: { write in write(signature) }) {
             try? FileManager.default.removeItem(atPath: temp)
-            throw .invalid("cannot write \(sigTemp): check that \(folder) is writable")
+            throw .invalid(problem + "; the previous reports are unchanged")
         }
         return [(temp, final), (sigTemp, (folder as NSString).appendingPathComponent(sigName))]
     }
 
     /// Renders one report into `temp`; nil when done, else what went wrong.
     private static func render(_ format: ReportFormat, _ result: AuditResult, options: ReportOptions,
-                               to temp: String) -> String? {
-        let folder = (temp as NSString).deletingLastPathComponent
+                               to temp: String, folder: String, fs: ReportFileSystem) -> String? {
         let text: String
         do {
             switch format {
@@ -158,28 +252,59 @@ enum ReportWriter {
             case .poam: text = ReportRenderer.oscalPOAM(result, options: options)
             case .codequality: text = ReportRenderer.gitlabCodeQuality(result, options: options)
             case .json:
-                let ok = stream(to: temp) { write in ReportRenderer.json(result, options: options, write: write) }
-                return ok ? nil : "cannot write \(temp): check that \(folder) is writable"
+                return writeFile(temp, folder: folder, fs: fs) { write in
+                    ReportRenderer.json(result, options: options, write: write)
+                }
             }
         } catch {
             return "cannot render the \(format.rawValue) report: \(error)"
         }
-        guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8)) else {
-            return "cannot write \(temp): check that \(folder) is writable"
-        }
-        return nil
+        return writeFile(temp, folder: folder, fs: fs) { write in write(text) }
     }
 
-    /// Creates `path` and writes what `render` hands over into it; false when any write failed.
-    private static func stream(to path: String, render: ((String) -> Void) -> Void) -> Bool {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else { return false }
-        var failed = false
-        render { piece in
-            guard !failed else { return }
-            do { try handle.write(contentsOf: Data(piece.utf8)) } catch { failed = true }
+    /// Creates `path`, writes what `body` hands over into it and flushes it to disk; nil when done, else why
+    /// not (naming the file, the system's reason and what to do).
+    static func writeFile(_ path: String, folder: String, fs: ReportFileSystem,
+                          body: ((String) -> Void) -> Void) -> String? {
+        let fd = fs.open(path)
+        guard fd >= 0 else { return explain(errno, path: path, folder: folder) }
+        var failure: Int32?
+        body { piece in
+            guard failure == nil else { return }
+            var bytes = Array(piece.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeMutableBytes { raw in
+                    fs.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+            bytes.removeAll()
         }
-        do { try handle.close() } catch { failed = true }
-        return !failed
+        if failure == nil && fsync(fd) != 0 && errno != EINVAL && errno != EROFS { failure = errno }
+        if close(fd) != 0 && failure == nil { failure = errno }
+        guard let failure else { return nil }
+        unlink(path)
+        return explain(failure, path: path, folder: folder)
+    }
+
+    /// A write failure in words: the report, the system's reason, and what to do about it.
+    static func explain(_ code: Int32, path: String, folder: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let report = name.hasPrefix(".") ? String(name.dropFirst().split(separator: ".").dropLast(2).joined(separator: ".")) : name
+        let what = "cannot write \(report) in \(folder) (\(name)): \(String(cString: strerror(code)))"
+        switch code {
+        case ENOSPC, EDQUOT, EFBIG:
+            return what + "; free space on that disk, or choose another --output"
+        case EACCES, EPERM, EROFS:
+            return what + "; make \(folder) writable, or choose another --output"
+        default:
+            return what + "; check \(folder), or choose another --output"
+        }
     }
 }
