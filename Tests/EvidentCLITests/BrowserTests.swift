@@ -86,11 +86,15 @@ struct BrowserTests {
         let r = try CLI.run(["audit", "--example", "--now", "2026-11-27T12:00:00Z", "--format", "html", "--output", "out"],
                             in: dir)
         #expect(r.code == 1, "\(r.stderr)")
-        guard let checker = Self.nuChecker else { return }
+        try Self.expectValidHTML(in: dir.appendingPathComponent("out"))
+    }
+
+    /// Runs the Nu HTML checker over every `.html` file below `folder`, when the checker is installed.
+    static func expectValidHTML(in folder: URL) throws {
+        guard let checker = nuChecker else { return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: checker)
-        process.arguments = ["--root", dir.appendingPathComponent("out").path, "--match", "*.html",
-                             "--ignore-re", Self.outdatedCSS]
+        process.arguments = ["--root", folder.path, "--match", "*.html", "--ignore-re", outdatedCSS]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -341,18 +341,7 @@ struct HistoryFleetTests {
         }
         let html = try String(contentsOf: dir.appendingPathComponent("out/prod/report.html"), encoding: .utf8)
         #expect(html.contains("<svg class=\"trend\""))
-        guard let checker = BrowserTests.nuChecker else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: checker)
-        process.arguments = ["--root", dir.appendingPathComponent("out").path, "--match", "*.html",
-                             "--ignore-re", BrowserTests.outdatedCSS]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "the Nu HTML checker found errors:\n\(output)")
+        try BrowserTests.expectValidHTML(in: dir.appendingPathComponent("out"))
     }
 }
 
