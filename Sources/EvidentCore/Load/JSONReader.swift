@@ -114,7 +114,16 @@ struct JSONReader {
     mutating func skipWhitespace() {
         while pos < bytes.count {
             switch bytes[pos] {
-            case 0x20, 0x09, 0x0D: pos += 1
+            case 0x20:
+                // kubectl indents by spaces: take a run of them 8 bytes at a time.
+                pos += 1
+                if let base = bytes.baseAddress {
+                    while pos + 8 <= bytes.count,
+                          base.loadUnaligned(fromByteOffset: pos, as: UInt64.self) == 0x2020_2020_2020_2020 {
+                        pos += 8
+                    }
+                }
+            case 0x09, 0x0D: pos += 1
             case 0x0A: pos += 1; line += 1; lineStart = pos
             default: return
             }
