@@ -72,8 +72,11 @@ public indirect enum CalicoSelector: Sendable, Hashable, CustomStringConvertible
         }
     }
 
+    /// The selector in Calico's syntax; it parses back to the same selector. Calico's strings have no
+    /// escapes, so a value holding a `'` is printed in double quotes (one holding both quotes cannot
+    /// be written, and so cannot have been parsed).
     public var description: String {
-        func quote(_ s: String) -> String { "'\(s)'" }
+        func quote(_ s: String) -> String { s.contains("'") ? "\"\(s)\"" : "'\(s)'" }
         func set(_ s: Set<String>) -> String { "{" + s.sorted().map(quote).joined(separator: ", ") + "}" }
         switch self {
         case .all: return "all()"

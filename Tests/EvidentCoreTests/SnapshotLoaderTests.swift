@@ -294,6 +294,17 @@ struct SnapshotLoaderTests {
         #expect(a.newestTimestamp == b.newestTimestamp)
     }
 
+    /// Found by the FuzzSnapshotJSON fuzz target (Fuzz/regressions/FuzzSnapshotJSON): a List whose first
+    /// item starts at the beginning of a line made the two-thread split guess trap on `1...0`.
+    @Test("JSON: a List whose items are not indented loads, on one thread or two")
+    func unindentedItemsDoNotTrapTheSplit() throws {
+        let items = (0..<4).map { "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\($0)\"}}" }
+        let json = "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n" + items.joined(separator: ",\n") + "\n]}\n"
+        let (one, two) = try loadBothWays(json)
+        #expect(one.resources.map(\.name) == ["c0", "c1", "c2", "c3"])
+        expectSame(one, two)
+    }
+
     @Test("JSON: the items of a large List read on two threads give what one thread gives")
     func parallelItems() throws {
         let items = (0..<40).map { i in

@@ -1,4 +1,5 @@
 import EvidentNetwork
+import Foundation
 import Testing
 
 /// The selector language as Calico's documentation describes it (docs.tigera.io, "Selectors" in the
@@ -57,6 +58,31 @@ struct CalicoSelectorTests {
         let s = try CalicoSelector.parse("projectcalico.org/namespace == 'shop' && pcns.data-sensitivity == 'high'")
         #expect(s.matches(["projectcalico.org/namespace": "shop", "pcns.data-sensitivity": "high"]))
         #expect(!s.matches(["projectcalico.org/namespace": "shop"]))
+    }
+
+    /// Found by the FuzzCalico fuzz target (Fuzz/regressions/FuzzCalico): `tier in {"baa== '"}` was
+    /// printed as `tier in {'baa== ''}`, which does not parse.
+    @Test("the printed form parses back to the same selector", arguments: [
+        #"tier in {"baa== '"}"#, #"app == "it's""#, #"a != "'" || b contains "x'y" && c starts with "'""#,
+        #"!(d ends with "'") && e not in {"'", 'plain'}"#, "has(app) && app == 'web'", "all()", "global()",
+    ])
+    func printedFormRoundTrips(_ text: String) throws {
+        let selector = try CalicoSelector.parse(text)
+        #expect(try CalicoSelector.parse(selector.description) == selector, "\(text) printed as \(selector)")
+    }
+
+    /// Every input the FuzzCalico target once failed on (Fuzz/regressions/FuzzCalico/), replayed.
+    static let fuzzRegressions: [String] = {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/regressions/FuzzCalico")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().compactMap { try? String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }
+    }()
+
+    @Test("fuzz regressions: printed forms parse back", arguments: fuzzRegressions)
+    func fuzzRegression(_ text: String) {
+        guard let selector = try? CalicoSelector.parse(text) else { return }
+        #expect((try? CalicoSelector.parse(selector.description)) == selector, "\(text) printed as \(selector)")
     }
 
     @Test("malformed selectors do not parse", arguments: [

@@ -217,7 +217,8 @@ public enum SnapshotLoader {
         var lineStart = i
         while lineStart > 0, raw[lineStart - 1] != 0x0A { lineStart -= 1 }
         let indent = i - lineStart
-        guard lineStart > 0, (lineStart..<i).allSatisfy({ raw[$0] == 0x20 }) else { return nil }
+        // kubectl indents the items; an unindented `{` (found by fuzzing: `1...0` trapped) is no List to split.
+        guard lineStart > 0, indent > 0, (lineStart..<i).allSatisfy({ raw[$0] == 0x20 }) else { return nil }
         // From the middle: a newline, `indent` spaces and `{`, after a `,` (and spaces) on the line before.
         var n = i + (count - i) / 2
         while n + indent + 1 < count {
