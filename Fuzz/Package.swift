@@ -21,6 +21,10 @@ let targets: [(name: String, dependencies: [Target.Dependency])] = [
         .product(name: "EvidentEvaluators", package: "evident"),
     ]),
     ("FuzzCalico", [.product(name: "EvidentNetwork", package: "evident")]),
+    ("FuzzNetwork", [
+        .product(name: "EvidentCore", package: "evident"),
+        .product(name: "EvidentNetwork", package: "evident"),
+    ]),
     ("FuzzCEL", [.product(name: "EvidentCEL", package: "evident")]),
 ]
 

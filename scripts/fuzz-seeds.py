@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_SEED = 64 * 1024  # larger files slow every mutation down; the fixtures here are smaller anyway
-TARGETS = ["FuzzSnapshotJSON", "FuzzSnapshotYAML", "FuzzPlan", "FuzzCatalog", "FuzzCalico", "FuzzCEL"]
+MAX_SEED = 32 * 1024  # larger inputs slow every mutation down; the largest fixture, the NIST catalog, fits
+TARGETS = ["FuzzSnapshotJSON", "FuzzSnapshotYAML", "FuzzPlan", "FuzzCatalog", "FuzzCalico", "FuzzNetwork", "FuzzCEL"]
 
 
 def swift_literals(text):
@@ -57,6 +57,8 @@ def main():
 
     def add_snapshot(text):
         add("FuzzSnapshotYAML", text)
+        if re.search(r"NetworkPolicy|NetworkSet|kind: (Pod|Deployment|Namespace)", text):
+            add("FuzzNetwork", text)
         try:
             import yaml  # PyYAML, when present, turns YAML snapshots into kubectl-style JSON Lists
             documents = [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]

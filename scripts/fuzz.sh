@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [TARGET|all] [SECONDS]      e.g. scripts/fuzz.sh cel 600, scripts/fuzz.sh all 40
 #
-# TARGET is snapshot-json, snapshot-yaml, plan, catalog, calico or cel (or the Fuzz/ target name);
+# TARGET is snapshot-json, snapshot-yaml, plan, catalog, calico, network or cel (or the Fuzz/ target name);
 # SECONDS is per target (default 60). Seeds are generated from the repository's fixtures on every run
 # (scripts/fuzz-seeds.py); what the fuzzer finds accumulates in .build-fuzz/corpus/TARGET, so repeated
 # local runs go on from where the last stopped. A crash, a hang of more than 10 s on one input or more
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 which_target="${1:-all}"
 seconds="${2:-60}"
-all=(FuzzSnapshotJSON FuzzSnapshotYAML FuzzPlan FuzzCatalog FuzzCalico FuzzCEL)
+all=(FuzzSnapshotJSON FuzzSnapshotYAML FuzzPlan FuzzCatalog FuzzCalico FuzzNetwork FuzzCEL)
 case "$which_target" in
     all) targets=("${all[@]}") ;;
     snapshot-json) targets=(FuzzSnapshotJSON) ;;
@@ -22,9 +22,10 @@ case "$which_target" in
     plan) targets=(FuzzPlan) ;;
     catalog) targets=(FuzzCatalog) ;;
     calico) targets=(FuzzCalico) ;;
+    network) targets=(FuzzNetwork) ;;
     cel) targets=(FuzzCEL) ;;
     Fuzz*) targets=("$which_target") ;;
-    *) echo "usage: scripts/fuzz.sh [all|snapshot-json|snapshot-yaml|plan|catalog|calico|cel] [SECONDS]" >&2; exit 2 ;;
+    *) echo "usage: scripts/fuzz.sh [all|snapshot-json|snapshot-yaml|plan|catalog|calico|network|cel] [SECONDS]" >&2; exit 2 ;;
 esac
 
 scratch=.build-fuzz
