@@ -71,6 +71,30 @@ struct CalicoSelectorTests {
         #expect(try CalicoSelector.parse(selector.description) == selector, "\(text) printed as \(selector)")
     }
 
+    /// Found by FuzzCalico: a key starting with a combining mark (U+0654) printed after `(` made one
+    /// character of both. Label keys are ASCII, as in Kubernetes and Calico.
+    @Test("label keys are ASCII")
+    func asciiKeys() throws {
+        #expect(throws: CalicoSelector.ParseError.self) { try CalicoSelector.parse("\u{0654}k ends with '-' || a == 'b'") }
+        #expect(throws: CalicoSelector.ParseError.self) { try CalicoSelector.parse("caf\u{E9} == 'x'") }
+        #expect(try CalicoSelector.parse("a == 'x\u{0654}\u{E9}'").matches(["a": "x\u{0654}\u{E9}"]))
+    }
+
+    @Test("deep nesting and long chains are parse errors, not stack overflows")
+    func deepNesting() throws {
+        let deep = [
+            String(repeating: "(", count: 100_000) + "has(a)" + String(repeating: ")", count: 100_000),
+            String(repeating: "!", count: 100_000) + "has(a)",
+            Array(repeating: "a == 'x'", count: 100_000).joined(separator: " && "),
+            Array(repeating: "a == 'x'", count: 100_000).joined(separator: " || "),
+        ]
+        for text in deep {
+            #expect(throws: CalicoSelector.ParseError.self) { try CalicoSelector.parse(text) }
+        }
+        let fine = Array(repeating: "has(a)", count: 200).joined(separator: " && ")
+        #expect(try CalicoSelector.parse(fine).matches(["a": ""]))
+    }
+
     /// Every input the FuzzCalico target once failed on (Fuzz/regressions/FuzzCalico/), replayed.
     static let fuzzRegressions: [String] = {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
