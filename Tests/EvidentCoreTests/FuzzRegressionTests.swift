@@ -27,6 +27,8 @@ struct FuzzRegressionTests {
         case (.success(let a), .success(let b)):
             #expect(a.resources.map(\.id) == b.resources.map(\.id))
             #expect(a.resources.map(\.body) == b.resources.map(\.body))
+            #expect(a.resources.map(\.source) == b.resources.map(\.source))
+            #expect(a.diagnostics == b.diagnostics)
         case (.failure(let a), .failure(let b)):
             #expect(a.location.file == "f.json" && b.location.file == "f.json")
         default:
@@ -46,7 +48,8 @@ struct FuzzRegressionTests {
         let registry = BuiltinEvaluators.registry
         do {
             if file.deletingLastPathComponent().lastPathComponent == "FuzzPlan" {
-                _ = try PlanLoader.load(text, path: "f.yaml", registry: registry) { reference, _, location throws(LoadError) in
+                _ = try PlanLoader.load(text, path: "f.yaml", registry: registry) {
+                    reference, _, location throws(LoadError) in
                     throw LoadError("unknown catalog '\(reference)'", at: location)
                 }
             } else {

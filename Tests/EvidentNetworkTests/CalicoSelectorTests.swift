@@ -75,7 +75,9 @@ struct CalicoSelectorTests {
     /// character of both. Label keys are ASCII, as in Kubernetes and Calico.
     @Test("label keys are ASCII")
     func asciiKeys() throws {
-        #expect(throws: CalicoSelector.ParseError.self) { try CalicoSelector.parse("\u{0654}k ends with '-' || a == 'b'") }
+        #expect(throws: CalicoSelector.ParseError.self) {
+            try CalicoSelector.parse("\u{0654}k ends with '-' || a == 'b'")
+        }
         #expect(throws: CalicoSelector.ParseError.self) { try CalicoSelector.parse("caf\u{E9} == 'x'") }
         #expect(try CalicoSelector.parse("a == 'x\u{0654}\u{E9}'").matches(["a": "x\u{0654}\u{E9}"]))
     }

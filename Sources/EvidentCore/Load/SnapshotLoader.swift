@@ -147,19 +147,23 @@ public enum SnapshotLoader {
                     readCapture(members, line: document.line, path: path, into: &all.snapshot)
                     var parts = [collector]
                     if let second, secondHalf?.used == true { parts.append(second) }
+                    // The items with a kind of both halves first, then the kindless ones typed by the List's
+                    // kind: one thread and two give the same order (fuzzing found the halves interleaved).
                     for part in parts where all.error == nil {
-                        for (item, line) in part.kindless where part.error == nil {
-                            do throws(LoadError) {
-                                try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
-                                        to: &part.snapshot, newest: &part.newest)
-                            } catch {
-                                part.error = error
-                            }
-                        }
                         all.error = part.error
                         all.snapshot.resources += part.snapshot.resources
                         all.snapshot.diagnostics += part.snapshot.diagnostics
                         if let t = part.newest, t > (all.newest ?? -.infinity) { all.newest = t }
+                    }
+                    for part in parts {
+                        for (item, line) in part.kindless where all.error == nil {
+                            do throws(LoadError) {
+                                try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
+                                        to: &all.snapshot, newest: &all.newest)
+                            } catch {
+                                all.error = error
+                            }
+                        }
                     }
                     continue
                 }
