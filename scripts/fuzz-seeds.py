@@ -65,8 +65,10 @@ def main():
         except Exception:
             return
         if documents:
-            items = [i for d in documents for i in (d.get("items") or [d] if str(d.get("kind", "")).endswith("List") else [d])]
-            add("FuzzSnapshotJSON", json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, indent=4, default=str))
+            items = [i for d in documents
+                     for i in (d.get("items") or [d] if str(d.get("kind", "")).endswith("List") else [d])]
+            listed = {"apiVersion": "v1", "kind": "List", "items": items}
+            add("FuzzSnapshotJSON", json.dumps(listed, indent=4, default=str))
             add("FuzzSnapshotJSON", json.dumps(items[0], default=str))
 
     # Files of the repository.
@@ -131,7 +133,8 @@ def main():
               "[1, 2, 3].map(x, x * 2).filter(y, y > 2).size() == 2"]:
         add("FuzzCEL", s)
     for s in ["[]", "{}", '{"kind":"List","items":[{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a"}}]}',
-              '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a\\u00e9\\ud83d\\ude00","labels":{"x":"1"}},"spec":{"n":-1.5e300}}\n{"kind":"Namespace"}']:
+              '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a\\u00e9\\ud83d\\ude00","labels":{"x":"1"}},'
+              '"spec":{"n":-1.5e300}}\n{"kind":"Namespace"}']:
         add("FuzzSnapshotJSON", s)
     for s in ["---\n", "a: &x [*x]\n", "kind: Pod\napiVersion: v1\nmetadata: {name: a, labels: {? x : y}}\n---\n- 1\n"]:
         add("FuzzSnapshotYAML", s)

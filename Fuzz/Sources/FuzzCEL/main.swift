@@ -37,7 +37,8 @@ private enum Fixed {
 private func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start else { return 0 }
     // Expressions come from YAML strings, so they are always valid UTF-8.
-    guard let text = String(validating: UnsafeBufferPointer(start: start, count: count), as: UTF8.self) else { return -1 }
+    let bytes = UnsafeBufferPointer(start: start, count: count)
+    guard let text = String(validating: bytes, as: UTF8.self) else { return -1 }
     guard let program = try? CELProgram(text) else { return 0 }
     if let value = try? program.evaluate(Fixed.variables) { _ = value.typedJSON }
     return 0

@@ -16,7 +16,8 @@ private enum Fixed {
 private func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start else { return 0 }
     // Selectors come from YAML strings, so they are always valid UTF-8.
-    guard let text = String(validating: UnsafeBufferPointer(start: start, count: count), as: UTF8.self) else { return -1 }
+    let bytes = UnsafeBufferPointer(start: start, count: count)
+    guard let text = String(validating: bytes, as: UTF8.self) else { return -1 }
     guard let selector = try? CalicoSelector.parse(text) else { return 0 }
     for labels in Fixed.labelSets {
         _ = selector.matches(labels)

@@ -10,7 +10,9 @@ import Foundation
 private func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start else { return 0 }
     let data = Data(bytes: start, count: count)
-    guard let snapshot = try? SnapshotLoader.load(data, path: "fuzz.yaml"), !snapshot.resources.isEmpty else { return 0 }
+    guard let snapshot = try? SnapshotLoader.load(data, path: "fuzz.yaml"), !snapshot.resources.isEmpty else {
+        return 0
+    }
     let index = SnapshotIndex(snapshot)
     for options in [NetworkOptions(), NetworkOptions.connlist] {
         let analysis = NetworkAnalysis(index: index, options: options)

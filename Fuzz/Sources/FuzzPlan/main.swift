@@ -26,7 +26,8 @@ private enum Fixed {
 private func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start else { return 0 }
     // The CLI refuses text that is not UTF-8 before the loader sees it.
-    guard let text = String(validating: UnsafeBufferPointer(start: start, count: count), as: UTF8.self) else { return -1 }
+    let bytes = UnsafeBufferPointer(start: start, count: count)
+    guard let text = String(validating: bytes, as: UTF8.self) else { return -1 }
     do {
         let (_, catalogs) = try PlanLoader.load(text, path: "fuzz-plan.yaml", registry: Fixed.registry) {
             reference, isPath, location throws(LoadError) in

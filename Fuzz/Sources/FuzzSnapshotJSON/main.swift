@@ -12,14 +12,19 @@ private func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let start else { return 0 }
     let data = Data(bytes: start, count: count)
     guard routesToJSON(data) else { return -1 }  // -1: not added to the corpus
-    let sequential = Result { () throws(LoadError) in try SnapshotLoader.load(data, path: "fuzz.json", parallelFrom: .max) }
-    let parallel = Result { () throws(LoadError) in try SnapshotLoader.load(data, path: "fuzz.json", parallelFrom: 0) }
+    func load(parallelFrom: Int) -> Result<Snapshot, LoadError> {
+        Result { () throws(LoadError) in try SnapshotLoader.load(data, path: "fuzz.json", parallelFrom: parallelFrom) }
+    }
+    let sequential = load(parallelFrom: .max)
+    let parallel = load(parallelFrom: 0)
     switch (sequential, parallel) {
     case (.success(let a), .success(let b)):
         let same = a.resources.count == b.resources.count
-            && zip(a.resources, b.resources).allSatisfy { $0.id == $1.id && $0.body == $1.body && $0.source == $1.source }
+            && zip(a.resources, b.resources).allSatisfy {
+                $0.id == $1.id && $0.body == $1.body && $0.source == $1.source
+            }
             && a.diagnostics == b.diagnostics
-        if !same { fatalError("the two-thread load read different resources than the sequential one") }
+        if !same { fatalError("the two-thread load read different resources or warnings than the sequential one") }
     case (.failure, .failure):
         break
     case (.success, .failure(let error)), (.failure(let error), .success):
