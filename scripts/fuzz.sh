@@ -25,7 +25,8 @@ case "$which_target" in
     network) targets=(FuzzNetwork) ;;
     cel) targets=(FuzzCEL) ;;
     Fuzz*) targets=("$which_target") ;;
-    *) echo "usage: scripts/fuzz.sh [all|snapshot-json|snapshot-yaml|plan|catalog|calico|network|cel] [SECONDS]" >&2; exit 2 ;;
+    *) echo "usage: scripts/fuzz.sh [all|snapshot-json|snapshot-yaml|plan|catalog|calico|network|cel] [SECONDS]" >&2
+       exit 2 ;;
 esac
 
 scratch=.build-fuzz
