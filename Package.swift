@@ -14,6 +14,11 @@ let package = Package(
     products: [
         .executable(name: "evident", targets: ["evident"]),
         .library(name: "EvidentCore", targets: ["EvidentCore"]),
+        // The fuzz targets (Fuzz/, a package of their own) reach these through products.
+        .library(name: "EvidentCEL", targets: ["EvidentCEL"]),
+        .library(name: "EvidentNetwork", targets: ["EvidentNetwork"]),
+        .library(name: "EvidentEvaluators", targets: ["EvidentEvaluators"]),
+        .library(name: "EvidentResources", targets: ["EvidentResources"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

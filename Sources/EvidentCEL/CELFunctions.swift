@@ -278,7 +278,9 @@ enum CELConversions {
 final class RegexCache: @unchecked Sendable {
     static let shared = RegexCache()
     private let lock = NSLock()
-    private var compiled: [String: NSRegularExpression] = [:]
+    /// nil for a pattern that does not compile: Foundation on Linux leaks a little memory on each failed
+    /// compile (found by fuzzing), so an invalid pattern is tried once, not once per object.
+    private var compiled: [String: NSRegularExpression?] = [:]
     private static let limit = 512
 
     /// The compiled pattern, or nil when it is not a valid regular expression.
@@ -286,9 +288,9 @@ final class RegexCache: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = compiled[pattern] { return cached }
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        let regex = try? NSRegularExpression(pattern: pattern)
         if compiled.count >= Self.limit { compiled.removeAll() }
-        compiled[pattern] = regex
+        compiled[pattern] = .some(regex)
         return regex
     }
 }

@@ -72,8 +72,11 @@ public indirect enum CalicoSelector: Sendable, Hashable, CustomStringConvertible
         }
     }
 
+    /// The selector in Calico's syntax; it parses back to the same selector. Calico's strings have no
+    /// escapes, so a value holding a `'` is printed in double quotes (one holding both quotes cannot
+    /// be written, and so cannot have been parsed).
     public var description: String {
-        func quote(_ s: String) -> String { "'\(s)'" }
+        func quote(_ s: String) -> String { s.contains("'") ? "\"\(s)\"" : "'\(s)'" }
         func set(_ s: Set<String>) -> String { "{" + s.sorted().map(quote).joined(separator: ", ") + "}" }
         switch self {
         case .all: return "all()"
@@ -95,6 +98,16 @@ public indirect enum CalicoSelector: Sendable, Hashable, CustomStringConvertible
     private struct Parser {
         let chars: [Character]
         var pos = 0
+        /// How deep the tree grows (`!`, parentheses, and `&&` / `||` chains, which nest to the left);
+        /// bounded so that a hostile selector cannot exhaust the stack: matching, printing, comparing and
+        /// freeing a selector recurse as deep as it nests.
+        var depth = 0
+        static let maxDepth = 500
+
+        mutating func deeper() throws(ParseError) {
+            depth += 1
+            guard depth <= Self.maxDepth else { throw error("the selector nests deeper than \(Self.maxDepth) levels") }
+        }
 
         init(_ chars: [Character]) { self.chars = chars }
 
@@ -125,24 +138,39 @@ public indirect enum CalicoSelector: Sendable, Hashable, CustomStringConvertible
             return true
         }
 
+        /// Label keys are ASCII, as in Kubernetes and Calico's own tokenizer. (Found by fuzzing: a key
+        /// starting with a combining mark joined the `(` printed before it into one character.)
         static func isKeyChar(_ c: Character) -> Bool {
-            c.isLetter || c.isNumber || c == "_" || c == "." || c == "/" || c == "-"
+            guard c.isASCII else { return false }
+            return c.isLetter || c.isNumber || c == "_" || c == "." || c == "/" || c == "-"
         }
 
         mutating func parseOr() throws(ParseError) -> CalicoSelector {
             var left = try parseAnd()
-            while eat("||") { left = .or(left, try parseAnd()) }
+            let outer = depth
+            defer { depth = outer }
+            while eat("||") {
+                try deeper()
+                left = .or(left, try parseAnd())
+            }
             return left
         }
 
         mutating func parseAnd() throws(ParseError) -> CalicoSelector {
             var left = try parseUnary()
-            while eat("&&") { left = .and(left, try parseUnary()) }
+            let outer = depth
+            defer { depth = outer }
+            while eat("&&") {
+                try deeper()
+                left = .and(left, try parseUnary())
+            }
             return left
         }
 
         mutating func parseUnary() throws(ParseError) -> CalicoSelector {
             skipSpace()
+            try deeper()
+            defer { depth -= 1 }
             if pos < chars.count, chars[pos] == "!", !(pos + 1 < chars.count && chars[pos + 1] == "=") {
                 pos += 1
                 return .not(try parseUnary())

@@ -124,6 +124,16 @@ import Testing
         }
     }
 
+    /// Fuzzing (FuzzCEL) showed that Foundation leaks on every pattern that fails to compile; invalid
+    /// patterns are now cached as such. They must still fail, every time.
+    @Test func invalidPatternsFailEveryTime() throws {
+        let program = try CELProgram("object.metadata.name.matches('([a-z')")
+        for _ in 0..<3 {
+            #expect(throws: CELEvaluationError.self) { try program.evaluate(Self.variables()) }
+        }
+        #expect(try CELProgram("'abc'.matches('^a')").evaluate().identical(to: .bool(true)))
+    }
+
     @Test func deepNestingIsAParseErrorNotACrash() {
         let expr = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
         #expect(throws: CELParseError.self) { try CELProgram(expr) }

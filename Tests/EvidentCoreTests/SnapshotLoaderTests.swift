@@ -294,6 +294,29 @@ struct SnapshotLoaderTests {
         #expect(a.newestTimestamp == b.newestTimestamp)
     }
 
+    /// Found by the FuzzSnapshotJSON fuzz target (Fuzz/regressions/FuzzSnapshotJSON): a List whose first
+    /// item starts at the beginning of a line made the two-thread split guess trap on `1...0`.
+    @Test("JSON: a List whose items are not indented loads, on one thread or two")
+    func unindentedItemsDoNotTrapTheSplit() throws {
+        let items = (0..<4).map { "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\($0)\"}}" }
+        let json = "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n" + items.joined(separator: ",\n") + "\n]}\n"
+        let (one, two) = try loadBothWays(json)
+        #expect(one.resources.map(\.name) == ["c0", "c1", "c2", "c3"])
+        expectSame(one, two)
+    }
+
+    /// Found by the FuzzSnapshotJSON fuzz target: a kindless item in the first half and a skipped item in
+    /// the second gave their warnings in another order on two threads.
+    @Test("JSON: kindless items come after the others on one thread and on two")
+    func kindlessItemsKeepTheirPlaceInTheSplit() throws {
+        var items = (0..<6).map { "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\($0)\"}}" }
+        items[0] = "{\"metadata\": {\"name\": \"no-kind\"}}"
+        items[5] = "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {}}"
+        let (one, two) = try loadBothWays(Self.kubectlList(items))
+        #expect(one.diagnostics.count == 2)
+        expectSame(one, two)
+    }
+
     @Test("JSON: the items of a large List read on two threads give what one thread gives")
     func parallelItems() throws {
         let items = (0..<40).map { i in

@@ -151,19 +151,23 @@ public enum SnapshotLoader {
                     readCapture(members, line: document.line, path: path, into: &all.snapshot)
                     var parts = [collector]
                     if let second, secondHalf?.used == true { parts.append(second) }
+                    // The items with a kind of both halves first, then the kindless ones typed by the List's
+                    // kind: one thread and two give the same order (fuzzing found the halves interleaved).
                     for part in parts where all.error == nil {
-                        for (item, line) in part.kindless where part.error == nil {
-                            do throws(LoadError) {
-                                try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
-                                        to: &part.snapshot, newest: &part.newest, memo: &part.memo)
-                            } catch {
-                                part.error = error
-                            }
-                        }
                         all.error = part.error
                         all.snapshot.resources += part.snapshot.resources
                         all.snapshot.diagnostics += part.snapshot.diagnostics
                         if let t = part.newest, t > (all.newest ?? -.infinity) { all.newest = t }
+                    }
+                    for part in parts {
+                        for (item, line) in part.kindless where all.error == nil {
+                            do throws(LoadError) {
+                                try add(typedListItem(item, of: members), at: SourceLocation(file: path, line: line),
+                                        to: &all.snapshot, newest: &all.newest, memo: &part.memo)
+                            } catch {
+                                all.error = error
+                            }
+                        }
                     }
                     continue
                 }
@@ -221,7 +225,8 @@ public enum SnapshotLoader {
         var lineStart = i
         while lineStart > 0, raw[lineStart - 1] != 0x0A { lineStart -= 1 }
         let indent = i - lineStart
-        guard lineStart > 0, (lineStart..<i).allSatisfy({ raw[$0] == 0x20 }) else { return nil }
+        // kubectl indents the items; an unindented `{` (found by fuzzing: `1...0` trapped) is no List to split.
+        guard lineStart > 0, indent > 0, (lineStart..<i).allSatisfy({ raw[$0] == 0x20 }) else { return nil }
         // From the middle: a newline, `indent` spaces and `{`, after a `,` (and spaces) on the line before.
         var n = i + (count - i) / 2
         while n + indent + 1 < count {

@@ -1,0 +1,2 @@
+// Empty: the target only carries CFuzzer.h; the function is in libFuzzer's runtime (-sanitize=fuzzer).
+#include "CFuzzer.h"
