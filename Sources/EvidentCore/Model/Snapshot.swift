@@ -258,20 +258,6 @@ public final class SnapshotIndex: Sendable {
         self.podTemplates = templates
     }
 
-    private let memoLock = NSLock()
-    nonisolated(unsafe) private var memo: [String: any Sendable] = [:]
-
-    /// A value derived from the snapshot that several checks share (such as the network reachability
-    /// analysis), built once per `key` on first use. Thread-safe; the build runs under a lock.
-    public func memoized<T: Sendable>(_ key: String, _ build: () -> T) -> T {
-        memoLock.lock()
-        defer { memoLock.unlock() }
-        if let value = memo[key] as? T { return value }
-        let value = build()
-        memo[key] = value
-        return value
-    }
-
     private static func nameKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
         "\(kind)\u{1}\(namespace ?? "")\u{1}\(name)"
     }
@@ -294,17 +280,32 @@ public final class SnapshotIndex: Sendable {
     }
 }
 
-/// The values behind `SnapshotIndex.shared`.
+/// The values behind `SnapshotIndex.shared`: one lock per key, so that a long build (the network analysis
+/// of a large cluster takes seconds) holds up only the checks that wait for the same value.
 private final class SharedCache: @unchecked Sendable {
-    private let lock = NSRecursiveLock()
-    private var values: [String: any Sendable] = [:]
+    private final class Entry: @unchecked Sendable {
+        let lock = NSLock()
+        var value: (any Sendable)?
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
 
     func value<T: Sendable>(_ key: String, build: () -> T) -> T {
         lock.lock()
-        defer { lock.unlock() }
-        if let value = values[key] as? T { return value }
+        let entry: Entry
+        if let known = entries[key] {
+            entry = known
+        } else {
+            entry = Entry()
+            entries[key] = entry
+        }
+        lock.unlock()
+        entry.lock.lock()
+        defer { entry.lock.unlock() }
+        if let value = entry.value as? T { return value }
         let value = build()
-        values[key] = value
+        entry.value = value
         return value
     }
 }

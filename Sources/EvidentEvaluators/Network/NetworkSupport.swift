@@ -22,7 +22,7 @@ struct NetworkView {
         guard invalid.isEmpty else {
             throw EvaluationError("internal_cidrs has entries that are not IPv4 CIDRs: \(invalid.joined(separator: ", "))")
         }
-        let analysis = index.memoized("network-analysis\u{1}" + set.description) {
+        let analysis = index.shared("network-analysis\u{1}" + set.description) {
             NetworkAnalysis(index: index, options: NetworkOptions(extraBoundaries: [set]))
         }
         return NetworkView(analysis: analysis, internalNetworks: set)
