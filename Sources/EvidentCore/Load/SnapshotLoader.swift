@@ -336,11 +336,6 @@ public enum SnapshotLoader {
     /// What checks and evidence read of a pod's status: phase, addresses, start time, and per container
     /// its name, image, image ID and readiness. Conditions and container states (most of a pod's status,
     /// repeated for every pod) are dropped.
-    static func podStatus(_ status: Value) -> Value {
-        var memo = LoadMemo()
-        return podStatus(status, memo: &memo)
-    }
-
     static func podStatus(_ status: Value, memo: inout LoadMemo) -> Value {
         guard case .map(let members) = status else { return status }
         var kept = ValueMap()

@@ -218,11 +218,6 @@ public struct ValueMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
         return ValueMap(sortedEntries: out)
     }
 
-    /// The members as a dictionary.
-    public var dictionary: [String: Value] {
-        Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-    }
-
     public static func == (a: ValueMap, b: ValueMap) -> Bool {
         a.entries.count == b.entries.count
             && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
