@@ -115,17 +115,7 @@ public struct AuditEngine: Sendable {
                 }
             }
         }
-        var (results, jobDiagnostics) = runJobs(jobs, index: index, options: options)
-        // How many checks still read each job's result: once none does, its findings (a large cluster has
-        // hundreds of thousands, copied into the controls) are let go.
-        var readers = Array(repeating: 0, count: jobs.count)
-        for catalog in catalogs {
-            for control in catalog.controls where excluded[control.id] == nil {
-                for check in control.checks {
-                    if let job = jobOfCheck[control.id + "/" + check.id] { readers[job] += 1 }
-                }
-            }
-        }
+        let (results, jobDiagnostics) = runJobs(jobs, index: index, options: options)
 
         var controls: [ControlResult] = []
         var matchedExceptions: Set<String> = []
@@ -146,12 +136,8 @@ public struct AuditEngine: Sendable {
                     var usedExceptions: [PlanException] = []
                     let exceptions = plan.exceptions.filter { $0.control == control.id }
                     for check in control.checks {
-                        let job = jobOfCheck[control.id + "/" + check.id]
-                        let result: JobResult = job.map { results[$0] } ?? .failed("internal error: the check was not scheduled")
-                        if let job {
-                            readers[job] -= 1
-                            if readers[job] == 0 { results[job] = .failed("released") }
-                        }
+                        let result: JobResult = jobOfCheck[control.id + "/" + check.id].map { results[$0] }
+                            ?? .failed("internal error: the check was not scheduled")
                         let (checkResult, checkFindings) = Self.judge(check, result, exceptions: exceptions, now: options.now,
                                                                       matched: &matchedExceptions, used: &usedExceptions)
                         checkResults.append(checkResult)
