@@ -158,6 +158,19 @@ struct JSONReader {
         (0x21..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : String(format: "\\x%02X", byte)
     }
 
+    /// After a member or an element: skips a `,` and says to go on, or skips the closing `close` (`}` or `]`)
+    /// and says the container ended.
+    @inline(__always)
+    private mutating func nextMember(closing close: UInt8) throws(LoadError) -> Bool {
+        skipWhitespace()
+        guard pos < bytes.count else {
+            throw fail("unexpected end of input in \(close == UInt8(ascii: "}") ? "an object" : "an array")")
+        }
+        if bytes[pos] == UInt8(ascii: ",") { pos += 1; return true }
+        if bytes[pos] == close { pos += 1; return false }
+        throw fail("expected ',' or '\(Character(UnicodeScalar(close)))'", word: Self.printable(bytes[pos]))
+    }
+
     private mutating func expectWord(_ word: String) throws(LoadError) {
         let w = Array(word.utf8)
         let count = w.count
@@ -233,11 +246,7 @@ struct JSONReader {
                 throw LoadError("duplicate key '\(key)'", at: keyLocation, word: key,
                                 hint: "each key may appear once in an object")
             }
-            skipWhitespace()
-            guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
-            throw fail("expected ',' or '}'", word: Self.printable(bytes[pos]))
+            guard try nextMember(closing: UInt8(ascii: "}")) else { break }
         }
         depth -= 1
         return .map(members.map)
@@ -277,22 +286,14 @@ struct JSONReader {
                         } else {
                             try skipValue()
                         }
-                        skipWhitespace()
-                        guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
-                        if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                        if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
-                        throw fail("expected ',' or '}'", word: Self.printable(bytes[pos]))
+                        guard try nextMember(closing: UInt8(ascii: "}")) else { break }
                     }
                 }
                 depth -= 1
             } else {
                 try skipValue()
             }
-            skipWhitespace()
-            guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
-            throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+            guard try nextMember(closing: UInt8(ascii: "]")) else { break }
         }
         depth -= 1
     }
@@ -315,11 +316,7 @@ struct JSONReader {
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw fail("expected ':' after key") }
                 pos += 1
                 try skipValue()
-                skipWhitespace()
-                guard pos < bytes.count else { throw fail("unexpected end of input in an object") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; break }
-                throw fail("expected ',' or '}'", word: Self.printable(bytes[pos]))
+                guard try nextMember(closing: UInt8(ascii: "}")) else { break }
             }
             depth -= 1
         case UInt8(ascii: "["):
@@ -329,11 +326,7 @@ struct JSONReader {
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; depth -= 1; return }
             while true {
                 try skipValue()
-                skipWhitespace()
-                guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
-                if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "]") { pos += 1; break }
-                throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+                guard try nextMember(closing: UInt8(ascii: "]")) else { break }
             }
             depth -= 1
         case UInt8(ascii: "\""): try skipString()
@@ -430,11 +423,7 @@ struct JSONReader {
             let item = try readValue(.object)
             sink(item, itemLine)
             releaseIfDue()
-            skipWhitespace()
-            guard pos < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return }
-            throw fail("expected ',' or ']'", word: Self.printable(bytes[pos]))
+            guard try nextMember(closing: UInt8(ascii: "]")) else { return }
         }
     }
 
