@@ -49,40 +49,32 @@ enum CELOperators {
         }
     }
 
+    /// `x op y` for int and uint: overflow, division by zero and modulus by zero are errors.
+    private static func integer<T: FixedWidthInteger>(_ op: String, _ x: T, _ y: T, _ a: CELValue, _ b: CELValue)
+        throws(CELEvaluationError) -> T {
+        let r: (partialValue: T, overflow: Bool)
+        switch op {
+        case "+": r = x.addingReportingOverflow(y)
+        case "-": r = x.subtractingReportingOverflow(y)
+        case "*": r = x.multipliedReportingOverflow(by: y)
+        case "/":
+            guard y != 0 else { throw CELEvaluationError("division by zero") }
+            r = x.dividedReportingOverflow(by: y)
+        case "%":
+            guard y != 0 else { throw CELEvaluationError("modulus by zero") }
+            r = x.remainderReportingOverflow(dividingBy: y)
+        default: throw overload(op, a, b)
+        }
+        guard !r.overflow else { throw overflow }
+        return r.partialValue
+    }
+
     private static func arithmetic(_ op: String, _ a: CELValue, _ b: CELValue) throws(CELEvaluationError) -> CELValue {
         switch (a, b) {
         case (.int(let x), .int(let y)):
-            let r: (partialValue: Int64, overflow: Bool)
-            switch op {
-            case "+": r = x.addingReportingOverflow(y)
-            case "-": r = x.subtractingReportingOverflow(y)
-            case "*": r = x.multipliedReportingOverflow(by: y)
-            case "/":
-                guard y != 0 else { throw CELEvaluationError("division by zero") }
-                r = x.dividedReportingOverflow(by: y)
-            case "%":
-                guard y != 0 else { throw CELEvaluationError("modulus by zero") }
-                r = x.remainderReportingOverflow(dividingBy: y)
-            default: throw overload(op, a, b)
-            }
-            guard !r.overflow else { throw overflow }
-            return .int(r.partialValue)
+            return .int(try integer(op, x, y, a, b))
         case (.uint(let x), .uint(let y)):
-            let r: (partialValue: UInt64, overflow: Bool)
-            switch op {
-            case "+": r = x.addingReportingOverflow(y)
-            case "-": r = x.subtractingReportingOverflow(y)
-            case "*": r = x.multipliedReportingOverflow(by: y)
-            case "/":
-                guard y != 0 else { throw CELEvaluationError("division by zero") }
-                r = x.dividedReportingOverflow(by: y)
-            case "%":
-                guard y != 0 else { throw CELEvaluationError("modulus by zero") }
-                r = x.remainderReportingOverflow(dividingBy: y)
-            default: throw overload(op, a, b)
-            }
-            guard !r.overflow else { throw overflow }
-            return .uint(r.partialValue)
+            return .uint(try integer(op, x, y, a, b))
         case (.double(let x), .double(let y)):
             switch op {
             case "+": return .double(x + y)
