@@ -228,7 +228,7 @@ struct AuditCommand: ParsableCommand {
                                    toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans),
                                    pluginRunner: PluginProcess.runner)
         var result = Self.evaluate(snapshot, scope: scope, inputs: inputs, scans: scans, options: options,
-                                   registry: registry, progress: progress)
+                                   registry: registry)
 
         // Against a baseline, only new deviations fail the gate.
         var drift: DeviationDiff?
@@ -286,17 +286,18 @@ struct AuditCommand: ParsableCommand {
 
     /// Everything after loading: the engine, scan diagnostics and the network summary the reports show.
     static func evaluate(_ snapshot: Snapshot, scope: Scope, inputs: [InputFile], scans: [ImageScan],
-                         options: AuditOptions, registry: EvaluatorRegistry, progress: Progress) -> AuditResult {
+                         options: AuditOptions, registry: EvaluatorRegistry) -> AuditResult {
         let index = SnapshotIndex(snapshot)
-        var result = AuditEngine(registry: registry).run(snapshot: index, plan: scope.plan, catalogs: scope.catalogs,
-                                                         inputs: inputs, options: options)
+        // Network exposure for the reports, from the analysis the network checks build (shared on the index),
+        // computed alongside the checks.
+        let summaryParameters = AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan)
+        var (result, network) = AuditEngine(registry: registry).run(
+            snapshot: index, plan: scope.plan, catalogs: scope.catalogs, inputs: inputs, options: options,
+            alongside: { index in NetworkExposureSummary.build(index: index, parameters: summaryParameters) })
+        result.network = network
         if !scans.isEmpty {
             result.diagnostics = (result.diagnostics + ScanDiagnostics.unmatched(ScanSet(scans), in: index)).sorted()
         }
-        // Network exposure for the reports, from the analysis the network checks built (shared on the index).
-        progress.update("summarising network exposure")
-        result.network = NetworkExposureSummary.build(
-            index: index, parameters: AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan))
         return result
     }
 

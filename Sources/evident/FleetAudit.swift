@@ -125,7 +125,7 @@ enum FleetAudit {
                 let (snapshot, snapshotInputs) = try Inputs.snapshots(
                     [cluster.path], limit: sizeLimit ?? Limits.defaultSnapshotBytes, progress: silent)
                 var result = AuditCommand.evaluate(snapshot, scope: scope, inputs: snapshotInputs + sharedInputs, scans: sharedScans,
-                                                   options: options, registry: registry, progress: silent)
+                                                   options: options, registry: registry)
                 var run: HistoryRun?
                 if let store {
                     let r = HistoryRun(result: result, cluster: cluster.name)

@@ -201,4 +201,41 @@ struct AuditEngineTests {
         #expect(control(without, "part-1")?.reason?.contains("image-scan results") == true)
         #expect(status(try run(["image-scan"]), "part-1") == .satisfied)
     }
+
+    @Test func checksThatBuildASharedValueStartFirstAndTheirSiblingsLast() {
+        let (order, side) = AuditEngine.startOrder([nil, "network", nil, "rbac", "network", nil, "rbac", "network"])
+        #expect(order == [1, 3, 0, 2, 5, 4, 6, 7])
+        #expect(side == 5)
+        #expect(AuditEngine.startOrder([]) == ([], 0))
+        #expect(AuditEngine.startOrder([nil, nil]) == ([0, 1], 2))
+    }
+
+    @Test func theSideComputationRunsOnceAlongsideTheChecks() throws {
+        let (plan, catalogs) = try TestData.loadPlan(TestData.plan)
+        let (result, side) = AuditEngine(registry: TestData.registry).run(
+            snapshot: try TestData.snapshot(configMap("ok")), plan: plan, catalogs: catalogs, inputs: [],
+            options: AuditOptions(now: now, toolVersion: "test"), alongside: { index in index.resources.count })
+        #expect(side == 1)
+        #expect(status(result, "auto-1") == .satisfied)
+    }
+
+    @Test func findingOrderComparesFieldByFieldLikeTheSortKey() {
+        let ref = { (ns: String?, kind: String, name: String) in
+            ResourceReference(apiVersion: "v1", kind: kind, namespace: ns, name: name)
+        }
+        var findings: [Finding] = []
+        for check in ["b", "a"] {
+            for resource in [ref("n2", "Pod", "x"), ref(nil, "Node", "x"), ref("n1", "Pod", "y"), ref("n1", "Deployment", "y"), nil] {
+                for path in [nil, "spec.b", "spec.a"] {
+                    for message in ["m2", "m1"] {
+                        findings.append(Finding(check: check, resource: resource, source: nil, path: path, message: message))
+                    }
+                }
+            }
+        }
+        let byKey = findings.sorted { Finding.sortKey($0).lexicographicallyPrecedes(Finding.sortKey($1)) }
+        let byFields = findings.sorted(by: Finding.precedes)
+        #expect(byKey.map(Finding.sortKey) == byFields.map(Finding.sortKey))
+        #expect(byFields.first.map(Finding.sortKey) == ["a", "", "", "", "", "m1"])
+    }
 }

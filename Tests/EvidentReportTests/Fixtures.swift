@@ -156,7 +156,7 @@ enum Fixtures {
         let family = catalog.family(of: control.id) ?? ControlFamily(id: "?", title: "?", controls: [])
         return ControlResult(control: control, catalogID: catalog.id, family: family, severity: control.severity,
                              status: status, reason: reason, checks: checks,
-                             findings: findings.sorted { Finding.sortKey($0).lexicographicallyPrecedes(Finding.sortKey($1)) },
+                             findings: findings.sorted(by: Finding.precedes),
                              attestation: attestation, exceptions: exceptions)
     }
 

@@ -85,6 +85,15 @@ public struct AuditEngine: Sendable {
 
     public func run(snapshot index: SnapshotIndex, plan: SecurityPlan, catalogs: [Catalog], inputs: [InputFile],
                     options: AuditOptions) -> AuditResult {
+        run(snapshot: index, plan: plan, catalogs: catalogs, inputs: inputs, options: options, alongside: { _ in () }).0
+    }
+
+    /// `run`, with `alongside` computed on the same cores while the checks run (the reports' network
+    /// summary, say, which reads what the network checks build). It starts after the checks that share
+    /// nothing and before the ones that wait for a shared value.
+    public func run<Side: Sendable>(snapshot index: SnapshotIndex, plan: SecurityPlan, catalogs: [Catalog],
+                                    inputs: [InputFile], options: AuditOptions,
+                                    alongside: @Sendable (SnapshotIndex) -> Side) -> (AuditResult, Side) {
         // Parameters of a check: every catalog's defaults (the first catalog defining one wins), then the
         // check's own catalog's defaults, then the plan's values, then the check's `with:` arguments.
         let shared = Self.defaults(of: catalogs)
@@ -115,68 +124,21 @@ public struct AuditEngine: Sendable {
                 }
             }
         }
-        let (results, jobDiagnostics) = runJobs(jobs, index: index, options: options)
+        let (results, jobDiagnostics, side) = runJobs(jobs, index: index, options: options, alongside: alongside)
 
-        var controls: [ControlResult] = []
-        var matchedExceptions: Set<String> = []
-        for catalog in catalogs {
-            for family in catalog.families {
-                for control in family.controls {
-                    let severity = plan.severityOverrides[control.id] ?? control.severity
-                    if let exclusion = excluded[control.id] {
-                        controls.append(ControlResult(
-                            control: control, catalogID: catalog.id, family: family, severity: severity,
-                            status: .notApplicable, reason: "excluded by the plan: \(exclusion.reason)", checks: [],
-                            findings: [], attestation: nil, exceptions: []))
-                        continue
-                    }
-                    var checkResults: [CheckResult] = []
-                    var findings: [Finding] = []
-                    var reasons: [ControlStatus: String] = [:]
-                    var usedExceptions: [PlanException] = []
-                    let exceptions = plan.exceptions.filter { $0.control == control.id }
-                    for check in control.checks {
-                        let result: JobResult = jobOfCheck[control.id + "/" + check.id].map { results[$0] }
-                            ?? .failed("internal error: the check was not scheduled")
-                        let (checkResult, checkFindings) = Self.judge(check, result, exceptions: exceptions, now: options.now,
-                                                                      matched: &matchedExceptions, used: &usedExceptions)
-                        checkResults.append(checkResult)
-                        findings += checkFindings
-                        if let reason = checkResult.reason, reasons[checkResult.status] == nil {
-                            reasons[checkResult.status] = reason
-                        }
-                    }
-                    var parts = checkResults.map(\.status)
-                    for input in control.requiredInputs where !options.availableInputs.contains(input) {
-                        parts.append(.needsEvidence)
-                        if reasons[.needsEvidence] == nil {
-                            reasons[.needsEvidence] = "needs \(RequiredInput.describe(input)), which the inputs do not hold"
-                        }
-                    }
-                    var attestationResult: AttestationResult?
-                    if control.mode != .automated {
-                        let attestation = plan.attestations.last { $0.control == control.id }
-                        let (status, reason) = Self.attestationPart(attestation, mode: control.mode, now: options.now)
-                        if let attestation {
-                            attestationResult = AttestationResult(attestation: attestation,
-                                                                  expired: attestation.expires?.hasPassed(at: options.now) ?? false)
-                        }
-                        parts.append(status)
-                        if let reason, reasons[status] == nil { reasons[status] = reason }
-                    }
-                    let status = ControlStatus.combine(parts) ?? .needsEvidence
-                    findings.sort { Finding.sortKey($0).lexicographicallyPrecedes(Finding.sortKey($1)) }
-                    let uniqueExceptions = usedExceptions.reduce(into: [PlanException]()) { list, e in
-                        if !list.contains(where: { $0.id == e.id }) { list.append(e) }
-                    }
-                    controls.append(ControlResult(
-                        control: control, catalogID: catalog.id, family: family, severity: severity, status: status,
-                        reason: status == .satisfied ? reasons[.satisfied] : reasons[status] ?? Self.defaultReason(status),
-                        checks: checkResults, findings: findings, attestation: attestationResult,
-                        exceptions: uniqueExceptions))
-                }
+        // Each control is judged on its own (sorting a control's findings is the bulk): spread them over the cores.
+        let places = catalogs.flatMap { catalog in
+            catalog.families.flatMap { family in family.controls.map { (catalog: catalog, family: family, control: $0) } }
+        }
+        let judged = Parallel.map(places.count) { i in
+            let place = places[i]
+            return Self.judge(place.control, catalog: place.catalog, family: place.family, plan: plan,
+                              exclusion: excluded[place.control.id], results: results, options: options) { check in
+                jobOfCheck[place.control.id + "/" + check.id]
             }
         }
+        let controls = judged.map(\.result)
+        let matchedExceptions = judged.reduce(into: Set<String>()) { $0.formUnion($1.matched) }
 
         var hygiene = PlanHygiene()
         hygiene.staleExceptions = plan.exceptions.filter { !matchedExceptions.contains($0.id) }
@@ -201,13 +163,72 @@ public struct AuditEngine: Sendable {
         var counts: [String: Int] = [:]
         for r in index.resources { counts[r.kind, default: 0] += 1 }
 
-        return AuditResult(
+        let result = AuditResult(
             toolVersion: options.toolVersion, generatedAt: options.now,
             snapshotTime: options.snapshotTime ?? index.snapshot.capture.flatMap { Timestamp.parse($0.capturedAt) }
                 ?? index.snapshot.newestTimestamp, plan: plan, catalogs: catalogs,
             inputs: inputs, resourceCounts: counts.sorted { $0.key < $1.key }.map { (kind: $0.key, count: $0.value) },
             controls: controls, hygiene: hygiene, diagnostics: diagnostics.sorted(),
             gate: options.gate.judge(controls))
+        return (result, side)
+    }
+
+    /// One control's result from its checks' job results, the plan's exceptions, attestations and exclusion;
+    /// also the ids of the exceptions that matched any of its findings (to find stale ones).
+    static func judge(_ control: Control, catalog: Catalog, family: ControlFamily, plan: SecurityPlan,
+                      exclusion: CatalogSelection.Exclusion?, results: [JobResult], options: AuditOptions,
+                      jobOf: (CheckDefinition) -> Int?) -> (result: ControlResult, matched: Set<String>) {
+        let severity = plan.severityOverrides[control.id] ?? control.severity
+        if let exclusion {
+            return (ControlResult(
+                control: control, catalogID: catalog.id, family: family, severity: severity,
+                status: .notApplicable, reason: "excluded by the plan: \(exclusion.reason)", checks: [],
+                findings: [], attestation: nil, exceptions: []), [])
+        }
+        var matchedExceptions: Set<String> = []
+        var checkResults: [CheckResult] = []
+        var findings: [Finding] = []
+        var reasons: [ControlStatus: String] = [:]
+        var usedExceptions: [PlanException] = []
+        let exceptions = plan.exceptions.filter { $0.control == control.id }
+        for check in control.checks {
+            let result: JobResult = jobOf(check).map { results[$0] } ?? .failed("internal error: the check was not scheduled")
+            let (checkResult, checkFindings) = Self.judge(check, result, exceptions: exceptions, now: options.now,
+                                                          matched: &matchedExceptions, used: &usedExceptions)
+            checkResults.append(checkResult)
+            findings += checkFindings
+            if let reason = checkResult.reason, reasons[checkResult.status] == nil {
+                reasons[checkResult.status] = reason
+            }
+        }
+        var parts = checkResults.map(\.status)
+        for input in control.requiredInputs where !options.availableInputs.contains(input) {
+            parts.append(.needsEvidence)
+            if reasons[.needsEvidence] == nil {
+                reasons[.needsEvidence] = "needs \(RequiredInput.describe(input)), which the inputs do not hold"
+            }
+        }
+        var attestationResult: AttestationResult?
+        if control.mode != .automated {
+            let attestation = plan.attestations.last { $0.control == control.id }
+            let (status, reason) = Self.attestationPart(attestation, mode: control.mode, now: options.now)
+            if let attestation {
+                attestationResult = AttestationResult(attestation: attestation,
+                                                      expired: attestation.expires?.hasPassed(at: options.now) ?? false)
+            }
+            parts.append(status)
+            if let reason, reasons[status] == nil { reasons[status] = reason }
+        }
+        let status = ControlStatus.combine(parts) ?? .needsEvidence
+        findings.sort(by: Finding.precedes)
+        let uniqueExceptions = usedExceptions.reduce(into: [PlanException]()) { list, e in
+            if !list.contains(where: { $0.id == e.id }) { list.append(e) }
+        }
+        return (ControlResult(
+            control: control, catalogID: catalog.id, family: family, severity: severity, status: status,
+            reason: status == .satisfied ? reasons[.satisfied] : reasons[status] ?? Self.defaultReason(status),
+            checks: checkResults, findings: findings, attestation: attestationResult,
+            exceptions: uniqueExceptions), matchedExceptions)
     }
 
     /// Every catalog's parameter defaults; when several catalogs define one, the first catalog's wins.
@@ -223,10 +244,19 @@ public struct AuditEngine: Sendable {
         Parameters(defaults(of: catalogs).merging(plan.parameters) { _, planValue in planValue })
     }
 
-    private func runJobs(_ jobs: [Job], index: SnapshotIndex, options: AuditOptions) -> ([JobResult], [Diagnostic]) {
+    /// Runs the jobs on every core, in `startOrder`, with `alongside` among them.
+    private func runJobs<Side: Sendable>(_ jobs: [Job], index: SnapshotIndex, options: AuditOptions,
+                                         alongside: @Sendable (SnapshotIndex) -> Side) -> ([JobResult], [Diagnostic], Side) {
         let box = ResultBox(count: jobs.count)
         let registry = self.registry
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+        let (order, sidePosition) = Self.startOrder(jobs.map { registry[$0.evaluator]?.descriptor.sharedWork })
+        let side = SideBox<Side>()
+        DispatchQueue.concurrentPerform(iterations: order.count + 1) { position in
+            if position == sidePosition {
+                side.value = alongside(index)
+                return
+            }
+            let i = order[position < sidePosition ? position : position - 1]
             let job = jobs[i]
             if let plugin = job.plugin {
                 let (result, diagnostics) = Self.runPlugin(plugin, parameters: job.parameters, index: index,
@@ -242,7 +272,23 @@ public struct AuditEngine: Sendable {
             }
             box.set(i, result, [])
         }
-        return (box.values, box.diagnostics)
+        // The side value is set: concurrentPerform returns once every iteration has.
+        guard let value = side.value else { preconditionFailure("the side computation did not run") }
+        return (box.values, box.diagnostics, value)
+    }
+
+    /// The order jobs start in, given each job's `sharedWork`, and where the side computation goes. Cores
+    /// take jobs in this order: first one job per shared value (it builds the value), then the jobs that
+    /// share nothing, then the side computation, then the other jobs of each shared value, which by then
+    /// find it built instead of holding a core while they wait for it.
+    static func startOrder(_ sharedWork: [String?]) -> (order: [Int], sidePosition: Int) {
+        var builders: [Int] = [], independent: [Int] = [], waiting: [Int] = []
+        var started: Set<String> = []
+        for (i, work) in sharedWork.enumerated() {
+            guard let work else { independent.append(i); continue }
+            if started.insert(work).inserted { builders.append(i) } else { waiting.append(i) }
+        }
+        return (builders + independent + waiting, builders.count + independent.count)
     }
 
     /// Runs one plugin check: builds the request, has the runner run the executable, reads the answer.
@@ -328,7 +374,9 @@ public struct AuditEngine: Sendable {
             break
         }
         var findings: [Finding] = []
-        var failedResources: Set<String> = []
+        // Objects as `ResourceID.description` tells them apart (kind, namespace, name); nil is the cluster.
+        struct Deviating: Hashable { let kind: String, namespace: String?, name: String }
+        var failedResources: Set<Deviating?> = []
         var open = 0, waived = 0, errors = 0
         for var finding in outcome.findings {
             finding.check = check.id
@@ -351,7 +399,9 @@ public struct AuditEngine: Sendable {
             } else if finding.status == .error {
                 errors += 1
             }
-            if finding.status != .waived { failedResources.insert(finding.resource?.description ?? "cluster") }
+            if finding.status != .waived {
+                failedResources.insert(finding.resource.map { Deviating(kind: $0.kind, namespace: $0.namespace, name: $0.name) })
+            }
             findings.append(finding)
         }
         let status: ControlStatus
@@ -416,6 +466,11 @@ public struct AuditEngine: Sendable {
         default: return nil
         }
     }
+}
+
+/// The side computation's value, written by one worker and read after all have finished.
+private final class SideBox<Value: Sendable>: @unchecked Sendable {
+    var value: Value?
 }
 
 /// Results written from concurrent workers, each to its own slot.

@@ -96,14 +96,19 @@ public struct EvaluatorDescriptor: Sendable {
     /// that this check needs. If the inputs hold none, the check is `needs-evidence`.
     public var requiredKinds: [String]
     public var examples: [EvaluatorExample]
+    /// The costly value, shared through `SnapshotIndex.shared`, that this check spends most of its time
+    /// building or waiting for (`network`, `rbac`); nil when it has none. The engine starts one check of
+    /// each such value first and the others last, so that no core sits waiting while one builds it.
+    public var sharedWork: String?
 
     public init(id: String, title: String, summary: String, parameters: [EvaluatorParameter] = [],
-                requiredKinds: [String] = [], examples: [EvaluatorExample]) {
+                requiredKinds: [String] = [], sharedWork: String? = nil, examples: [EvaluatorExample]) {
         self.id = id
         self.title = title
         self.summary = summary
         self.parameters = parameters
         self.requiredKinds = requiredKinds
+        self.sharedWork = sharedWork
         self.examples = examples
     }
 }

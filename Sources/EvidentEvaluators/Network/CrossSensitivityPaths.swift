@@ -23,6 +23,7 @@ struct CrossSensitivityPaths: Evaluator {
             EvaluatorParameter("exempt_namespaces", "namespaces that are neither sources nor destinations"),
         ],
         requiredKinds: ["Namespace"],
+        sharedWork: "network",
         examples: [
             .passing("high namespace admits only its own pods; the plan allows low->moderate", """
                 apiVersion: v1

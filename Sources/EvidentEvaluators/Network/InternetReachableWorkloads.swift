@@ -19,6 +19,7 @@ struct InternetReachableWorkloads: Evaluator {
             NetworkView.internalCIDRsParameter,
             EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
         ],
+        sharedWork: "network",
         examples: [
             .passing("a LoadBalancer in the public zone; an exposed service whose policy admits only internal addresses", """
                 apiVersion: v1

@@ -16,6 +16,7 @@ struct NamespaceDefaultDenyEgress: Evaluator {
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
                      NetworkView.internalCIDRsParameter],
+        sharedWork: "network",
         examples: [
             .passing("a default-deny policy for both directions", """
                 apiVersion: networking.k8s.io/v1

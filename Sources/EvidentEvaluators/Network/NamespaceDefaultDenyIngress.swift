@@ -17,6 +17,7 @@ struct NamespaceDefaultDenyIngress: Evaluator {
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
                      NetworkView.internalCIDRsParameter],
+        sharedWork: "network",
         examples: [
             .passing("a podSelector {} policy with policyTypes absent isolates every pod for ingress", """
                 apiVersion: networking.k8s.io/v1

@@ -15,6 +15,7 @@ struct PodPolicyCoverage: Evaluator {
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces whose workloads are not checked"),
                      NetworkView.internalCIDRsParameter],
+        sharedWork: "network",
         examples: [
             .passing("one policy for both directions, another for the rest", """
                 apiVersion: networking.k8s.io/v1

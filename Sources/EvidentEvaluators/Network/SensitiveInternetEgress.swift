@@ -21,6 +21,7 @@ struct SensitiveInternetEgress: Evaluator {
             EvaluatorParameter("exempt_namespaces", "namespaces that are not checked"),
         ],
         requiredKinds: ["Namespace"],
+        sharedWork: "network",
         examples: [
             .passing("egress bounded to internal addresses and DNS; an open low namespace", """
                 apiVersion: v1

@@ -14,6 +14,7 @@ struct RBACAdminSubjects: Evaluator {
         parameters: [EvaluatorParameter("max_admin_subjects",
                                         "the most users and groups allowed to hold cluster-wide admin (default 2)")],
         requiredKinds: ["ClusterRole", "ClusterRoleBinding"],
+        sharedWork: "rbac",
         examples: [
             .passing("only system:masters and one operator group hold cluster-admin", """
                 apiVersion: rbac.authorization.k8s.io/v1

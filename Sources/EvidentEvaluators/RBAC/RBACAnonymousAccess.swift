@@ -17,6 +17,7 @@ struct RBACAnonymousAccess: Evaluator {
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces whose RoleBindings are not checked")],
         requiredKinds: ["ClusterRoleBinding"],
+        sharedWork: "rbac",
         examples: [
             .passing("the default discovery bindings", """
                 apiVersion: rbac.authorization.k8s.io/v1

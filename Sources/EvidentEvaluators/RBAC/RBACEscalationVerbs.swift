@@ -21,6 +21,7 @@ struct RBACEscalationVerbs: Evaluator {
             EvaluatorParameter("exempt_namespaces", "namespaces whose Roles are not checked"),
         ],
         requiredKinds: ["ClusterRole"],
+        sharedWork: "rbac",
         examples: [
             .passing("wildcards only in allowlisted roles", """
                 apiVersion: rbac.authorization.k8s.io/v1

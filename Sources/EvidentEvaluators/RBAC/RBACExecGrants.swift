@@ -21,6 +21,7 @@ struct RBACExecGrants: Evaluator {
             EvaluatorParameter("exempt_namespaces", "namespaces whose RoleBindings are not checked"),
         ],
         requiredKinds: ["ClusterRole", "ClusterRoleBinding"],
+        sharedWork: "rbac",
         examples: [
             .passing("exec only through allowlisted roles; logs are not exec", """
                 apiVersion: rbac.authorization.k8s.io/v1

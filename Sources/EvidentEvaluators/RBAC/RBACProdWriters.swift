@@ -25,6 +25,7 @@ struct RBACProdWriters: Evaluator {
             EvaluatorParameter("exempt_namespaces", "namespaces whose bindings and service accounts are left out"),
         ],
         requiredKinds: ["Namespace", "ClusterRole", "ClusterRoleBinding"],
+        sharedWork: "rbac",
         examples: [
             .passing("only the CI deployer writes to production; developers view it and write to staging", """
                 apiVersion: v1
@@ -139,10 +140,17 @@ struct RBACProdWriters: Evaluator {
         guard !production.isEmpty else { return CheckOutcome(evaluated: 0, findings: []) }
 
         let graph = RBACGraph.shared(context.index)
+        let isProduction = Set(production)
         var findings: [Finding] = []
         for binding in graph.bindings where !parameters.isExempt(binding.namespace) {
-            let namespaces = production.filter(binding.applies)
-            guard !namespaces.isEmpty else { continue }
+            // A RoleBinding applies in its own namespace only; a ClusterRoleBinding in every one.
+            let namespaces: [String]
+            if binding.isClusterWide {
+                namespaces = production
+            } else {
+                guard let own = binding.resource.namespace, isProduction.contains(own) else { continue }
+                namespaces = [own]
+            }
             let granted = Self.writeGrants(of: binding)
             guard !granted.isEmpty else { continue }
             for (i, subject) in binding.subjects {

@@ -16,6 +16,7 @@ struct RBACSecretReaders: Evaluator {
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces whose RoleBindings are not checked")],
         requiredKinds: ["ClusterRole", "ClusterRoleBinding"],
+        sharedWork: "rbac",
         examples: [
             .passing("a named account reads one namespace's Secrets", """
                 apiVersion: rbac.authorization.k8s.io/v1

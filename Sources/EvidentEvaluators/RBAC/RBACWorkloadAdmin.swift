@@ -15,6 +15,7 @@ struct RBACWorkloadAdmin: Evaluator {
             """,
         parameters: [EvaluatorParameter("exempt_namespaces", "namespaces whose workloads are not checked")],
         requiredKinds: ["ClusterRole", "ClusterRoleBinding"],
+        sharedWork: "rbac",
         examples: [
             .passing("workload service account holds a narrow role; the exempt namespace is skipped", """
                 apiVersion: rbac.authorization.k8s.io/v1
