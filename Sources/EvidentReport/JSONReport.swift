@@ -196,9 +196,7 @@ enum JSONReport {
                 w.endObject()
             }
         }
-        w.array("findings") { w in
-            for f in c.findings { finding(f, &w) }
-        }
+        w.array("findings") { w in w.elements(c.findings, finding) }
         w.array("exceptions") { w in for e in c.exceptions { exception(e, result, &w) } }
         w.key("attestation")
         if let a = c.attestation {

@@ -1,3 +1,6 @@
+import EvidentCore
+import Foundation
+
 /// A small streaming JSON writer: keys are written in the order the caller writes them (so output is
 /// deterministic), strings are escaped per RFC 8259, and the output is indented by two spaces.
 ///
@@ -46,8 +49,46 @@ struct JSONWriter {
     }
 
     private mutating func newline() {
-        output += "\n"
-        output += String(repeating: "  ", count: nonEmpty.count)
+        let depth = nonEmpty.count
+        output += depth < Self.indents.count ? Self.indents[depth] : "\n" + String(repeating: "  ", count: depth)
+    }
+
+    /// A newline and the indentation of each depth, made once.
+    private static let indents = (0..<16).map { "\n" + String(repeating: "  ", count: $0) }
+
+    /// Writes `items` as the elements of the open array, the same text as writing them one by one with
+    /// `render`, but rendered a few chunks at a time on every core (results.json of a large cluster holds
+    /// hundreds of thousands of findings). Only a few chunks are held at once, so memory stays flat.
+    mutating func elements<T>(_ items: [T], _ render: (T, inout JSONWriter) -> Void) {
+        let chunk = 512
+        guard items.count > chunk, let open = nonEmpty.last else {
+            for item in items { render(item, &self) }
+            return
+        }
+        let depth = nonEmpty.count
+        let wave = chunk * 4 * ProcessInfo.processInfo.activeProcessorCount
+        var start = 0
+        var hasElements = open
+        while start < items.count {
+            let end = min(items.count, start + wave)
+            let chunks = (end - start + chunk - 1) / chunk
+            let first = hasElements
+            let pieces = Parallel.map(chunks) { k in
+                // A writer in the same state as this one at the chunk's first element.
+                var w = JSONWriter(sink: nil)
+                w.nonEmpty = Array(repeating: true, count: depth)
+                w.nonEmpty[depth - 1] = first || k > 0
+                for item in items[(start + k * chunk)..<min(end, start + (k + 1) * chunk)] { render(item, &w) }
+                return w.output
+            }
+            for piece in pieces {
+                output += piece
+                flushIfFull()
+            }
+            hasElements = true
+            start = end
+        }
+        nonEmpty[depth - 1] = true
     }
 
     mutating func beginObject() {

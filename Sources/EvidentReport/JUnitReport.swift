@@ -87,8 +87,8 @@ enum JUnitReport {
         case .satisfied:
             return out + "/>\n"
         case .notSatisfied:
-            let affected = ReportModel.affectedResources(c)
-            let message = affected.isEmpty ? (c.reason ?? "the control deviates from the plan")
+            let affected = ReportModel.affectedResources(c, listing: 0)
+            let message = affected.count == 0 ? (c.reason ?? "the control deviates from the plan")
                 : "\(Text.plural(affected.count, "resource")) \(affected.count == 1 ? "deviates" : "deviate")"
             out += ">\n      <failure message=\(attr(message)) type=\"not-satisfied\">"
             out += text(body(c, statuses: [.fail], maxRows: maxRows))

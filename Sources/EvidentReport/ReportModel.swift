@@ -404,13 +404,13 @@ public struct ReportModel: Sendable {
             }
         deviations = deviationIndexes.map { i in
             let c = result.controls[i]
-            let affected = Self.affectedResources(c)
-            let shown = Array(affected.prefix(Self.resourcesShown))
+            let affected = Self.affectedResources(c, listing: Self.resourcesShown)
+            let shown = affected.first
             return Deviation(
                 anchor: anchors[i], id: Text.line(c.control.id), title: Text.line(c.control.title),
                 catalogID: Text.line(c.catalogID), severity: c.severity.label, severityKey: c.severity.rawValue,
                 status: Self.badge(c.status), reason: c.reason.map { Text.capped(Text.display($0), Self.messageLimit) }, affected: affected.count,
-                affectedText: affected.isEmpty ? "none listed" : Text.plural(affected.count, "resource"),
+                affectedText: affected.count == 0 ? "none listed" : Text.plural(affected.count, "resource"),
                 resources: shown.map { Text.capped(Text.line($0), Self.cellLimit) },
                 moreResources: affected.count - shown.count, hasMoreResources: affected.count > shown.count)
         }
@@ -509,14 +509,17 @@ public struct ReportModel: Sendable {
     }
 
     /// Distinct resources that fail or could not be checked, in findings order (`Cluster-wide` once).
-    static func affectedResources(_ control: ControlResult) -> [String] {
-        var seen: Set<String> = []
-        var list: [String] = []
+    /// How many objects (or the cluster) have open deviations in `control`, and the names of the first
+    /// `limit` of them in finding order.
+    static func affectedResources(_ control: ControlResult, listing limit: Int) -> (count: Int, first: [String]) {
+        var seen: Set<ResourceName?> = []  // nil: the cluster
+        var first: [String] = []
         for f in control.findings where f.status != .waived {
-            let name = f.resource?.description ?? "Cluster-wide"
-            if seen.insert(name).inserted { list.append(name) }
+            if seen.insert(f.resource.map(ResourceName.init)).inserted, first.count < limit {
+                first.append(f.resource?.description ?? "Cluster-wide")
+            }
         }
-        return list
+        return (seen.count, first)
     }
 
     /// Lower-case letters, digits, `.`, `_` and `-`; anything else becomes `-`.

@@ -227,7 +227,8 @@ struct AuditCommand: ParsableCommand {
                                    gate: GatePolicy(failOn: failOnStatuses, minimumSeverity: failOnSeverity),
                                    toolVersion: Evident.version, scans: scan.isEmpty ? nil : ScanSet(scans),
                                    pluginRunner: PluginProcess.runner)
-        var result = Self.evaluate(snapshot, scope: scope, inputs: inputs, scans: scans, options: options,
+        let index = SnapshotIndex(snapshot)
+        var result = Self.evaluate(index, scope: scope, inputs: inputs, scans: scans, options: options,
                                    registry: registry)
 
         // Against a baseline, only new deviations fail the gate.
@@ -280,14 +281,16 @@ struct AuditCommand: ParsableCommand {
         Summary.print(result, reports: written, quiet: quiet)
         // A large snapshot is millions of small values: freeing them one by one takes seconds, and the
         // process ends anyway. Exit here, with the gate's code, instead of unwinding.
-        fflush(nil)
-        Foundation.exit(result.gate.exitCode)
+        // The snapshot stays referenced until then, or it would be freed while the reports render.
+        withExtendedLifetime(index) {
+            fflush(nil)
+            Foundation.exit(result.gate.exitCode)
+        }
     }
 
     /// Everything after loading: the engine, scan diagnostics and the network summary the reports show.
-    static func evaluate(_ snapshot: Snapshot, scope: Scope, inputs: [InputFile], scans: [ImageScan],
+    static func evaluate(_ index: SnapshotIndex, scope: Scope, inputs: [InputFile], scans: [ImageScan],
                          options: AuditOptions, registry: EvaluatorRegistry) -> AuditResult {
-        let index = SnapshotIndex(snapshot)
         // Network exposure for the reports, from the analysis the network checks build (shared on the index),
         // computed alongside the checks.
         let summaryParameters = AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan)

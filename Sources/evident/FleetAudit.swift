@@ -124,7 +124,7 @@ enum FleetAudit {
             do throws(CLIError) {
                 let (snapshot, snapshotInputs) = try Inputs.snapshots(
                     [cluster.path], limit: sizeLimit ?? Limits.defaultSnapshotBytes, progress: silent)
-                var result = AuditCommand.evaluate(snapshot, scope: scope, inputs: snapshotInputs + sharedInputs, scans: sharedScans,
+                var result = AuditCommand.evaluate(SnapshotIndex(snapshot), scope: scope, inputs: snapshotInputs + sharedInputs, scans: sharedScans,
                                                    options: options, registry: registry)
                 var run: HistoryRun?
                 if let store {

@@ -220,14 +220,13 @@ public struct AuditEngine: Sendable {
             if let reason, reasons[status] == nil { reasons[status] = reason }
         }
         let status = ControlStatus.combine(parts) ?? .needsEvidence
-        findings.sort(by: Finding.precedes)
         let uniqueExceptions = usedExceptions.reduce(into: [PlanException]()) { list, e in
             if !list.contains(where: { $0.id == e.id }) { list.append(e) }
         }
         return (ControlResult(
             control: control, catalogID: catalog.id, family: family, severity: severity, status: status,
             reason: status == .satisfied ? reasons[.satisfied] : reasons[status] ?? Self.defaultReason(status),
-            checks: checkResults, findings: findings, attestation: attestationResult,
+            checks: checkResults, findings: Finding.sorted(findings), attestation: attestationResult,
             exceptions: uniqueExceptions), matchedExceptions)
     }
 
@@ -374,9 +373,7 @@ public struct AuditEngine: Sendable {
             break
         }
         var findings: [Finding] = []
-        // Objects as `ResourceID.description` tells them apart (kind, namespace, name); nil is the cluster.
-        struct Deviating: Hashable { let kind: String, namespace: String?, name: String }
-        var failedResources: Set<Deviating?> = []
+        var failedResources: Set<ResourceName?> = []  // nil: the cluster
         var open = 0, waived = 0, errors = 0
         for var finding in outcome.findings {
             finding.check = check.id
@@ -400,7 +397,7 @@ public struct AuditEngine: Sendable {
                 errors += 1
             }
             if finding.status != .waived {
-                failedResources.insert(finding.resource.map { Deviating(kind: $0.kind, namespace: $0.namespace, name: $0.name) })
+                failedResources.insert(finding.resource.map(ResourceName.init))
             }
             findings.append(finding)
         }

@@ -524,7 +524,7 @@ struct JSONReader {
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
                 pos += 1
                 if intern, let s = strings.intern(slice) { return s }
-                guard let s = String(validating: slice, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                guard let s = UTF8Text.string(slice) else { throw fail("invalid UTF-8 in a string") }
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
@@ -537,7 +537,7 @@ struct JSONReader {
             if b == UInt8(ascii: "\"") {
                 pos += 1
                 if buffer.count > Limits.maxScalarBytes { throw fail(Limits.scalarMessage(buffer.count)) }
-                guard let s = String(validating: buffer, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                guard let s = buffer.withUnsafeBytes(UTF8Text.string) else { throw fail("invalid UTF-8 in a string") }
                 return s
             }
             if b < 0x20 { throw fail("control character in a string") }

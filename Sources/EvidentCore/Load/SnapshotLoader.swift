@@ -27,7 +27,7 @@ public enum SnapshotLoader {
             return try read.get()
         }
         let read: Result<[YAMLReader.Document], LoadError> = data.withUnsafeBytes { raw in
-            guard String(validating: raw, as: UTF8.self) != nil else {
+            guard UTF8Text.isASCII(raw) || String(validating: raw, as: UTF8.self) != nil else {
                 return .failure(LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1),
                                           hint: "a snapshot is the JSON or YAML that kubectl prints"))
             }

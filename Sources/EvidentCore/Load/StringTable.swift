@@ -1,5 +1,32 @@
 import Foundation
 
+/// Strings from the bytes of an input, nil when they are not valid UTF-8.
+enum UTF8Text {
+    /// `String(validating:as:)` is generic over the encoding and, not specialised here, costs a runtime
+    /// metadata lookup per call: a tenth of loading a large snapshot. Nearly every string in one is ASCII,
+    /// which needs no validation, so those take the specialised `String(decoding:as:)`.
+    @inline(__always)
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
+        if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i + 8 <= count {
+            if bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < count {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
 /// Interns strings read from bytes, so that the many repeats of a snapshot (image references, label values,
 /// times, annotation keys) share one heap copy. Only strings of 16 to 96 bytes go through it: shorter ones
 /// live inline in a Swift `String`, longer ones rarely repeat. A fixed-size table where a newer string
@@ -26,7 +53,7 @@ struct StringTable {
             } ?? existing.utf8.elementsEqual(bytes)
             if same { return existing }
         }
-        guard let string = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard let string = UTF8Text.string(bytes) else { return nil }
         slots[slot] = string
         return string
     }

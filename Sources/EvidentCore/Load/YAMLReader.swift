@@ -141,7 +141,7 @@ public enum DocumentLoader {
         let read: Result<[Value], LoadError> = data.withUnsafeBytes { raw in
             do throws(LoadError) {
                 if SnapshotLoader.looksLikeJSON(data) { return .success(try JSONReader.read(raw, file: path).map(\.value)) }
-                guard String(validating: raw, as: UTF8.self) != nil else {
+                guard UTF8Text.isASCII(raw) || String(validating: raw, as: UTF8.self) != nil else {
                     throw LoadError("not UTF-8 text", at: SourceLocation(file: path, line: 1))
                 }
                 return .success(try YAMLEventReader.read(raw, file: path).map(\.value))

@@ -114,6 +114,20 @@ public final class Resource: Sendable {
 }
 
 /// How findings and reports name a resource.
+/// An object as the reports name it (`ResourceID.description`): kind, namespace and name, without the API
+/// group. Counting deviating objects counts these.
+public struct ResourceName: Sendable, Hashable {
+    public let kind: String
+    public let namespace: String?
+    public let name: String
+
+    public init(_ reference: ResourceReference) {
+        kind = reference.kind
+        namespace = reference.namespace
+        name = reference.name
+    }
+}
+
 public struct ResourceReference: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var apiVersion: String
     public var kind: String

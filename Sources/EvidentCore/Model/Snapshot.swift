@@ -22,7 +22,10 @@ public struct Snapshot: Sendable {
     /// the later one wins and a diagnostic names both places.
     public static func merging(_ parts: [Snapshot]) -> Snapshot {
         var merged = Snapshot()
+        let total = parts.reduce(0) { $0 + $1.resources.count }
         var position: [ResourceID: Int] = [:]
+        position.reserveCapacity(total)
+        merged.resources.reserveCapacity(total)
         for part in parts {
             merged.diagnostics += part.diagnostics
             if let record = part.capture { merged.capture = merged.capture.map { $0.merged(with: record) } ?? record }
@@ -210,36 +213,41 @@ public final class SnapshotIndex: Sendable {
         self.pods = byKind["Pod"] ?? []
 
         // Owner lookup by uid, falling back to kind/namespace/name (manifests often lack uids).
+        let workloads = snapshot.resources.filter { Self.workloadKinds[$0.kind] != nil }
         var byUID: [String: Resource] = [:]
-        var byName: [String: Resource] = [:]
-        for r in snapshot.resources where Self.workloadKinds[r.kind] != nil {
+        var byName: [NameKey: Resource] = [:]
+        byUID.reserveCapacity(workloads.count)
+        byName.reserveCapacity(workloads.count)
+        for r in workloads {
             if let uid = r.uid { byUID[uid] = r }
-            byName[Self.nameKey(r.kind, r.namespace, r.name)] = r
+            byName[NameKey(r.kind, r.namespace, r.name)] = r
         }
         func owner(of r: Resource) -> Resource? {
             let refs = r.ownerReferences
             guard let ref = refs.first(where: \.controller) ?? refs.first else { return nil }
             if !ref.uid.isEmpty, let o = byUID[ref.uid] { return o }
-            return byName[Self.nameKey(ref.kind, r.namespace, ref.name)]
+            return byName[NameKey(ref.kind, r.namespace, ref.name)]
         }
         func topOwner(of r: Resource) -> Resource? {
             var current = r
             var top: Resource?
-            var seen: Set<String> = []
+            // Owner chains are a few links long; a list finds a repeat (a cycle in hostile input) fastest.
+            var seen: [NameKey] = []
             while let o = owner(of: current) {
-                let key = Self.nameKey(o.kind, o.namespace, o.name)
-                if !seen.insert(key).inserted { break }  // an ownership cycle in hostile input
+                let key = NameKey(o.kind, o.namespace, o.name)
+                if seen.contains(key) { break }
+                seen.append(key)
                 top = o
                 current = o
             }
             return top
         }
-        var podsByOwner: [String: [Resource]] = [:]
+        var podsByOwner: [ObjectIdentifier: [Resource]] = [:]
         var templates: [PodTemplate] = []
         var topLevel: [Resource] = []
-        for r in snapshot.resources where Self.workloadKinds[r.kind] != nil {
+        for r in workloads {
             if let top = topOwner(of: r) {
-                if r.kind == "Pod" { podsByOwner[Self.nameKey(top.kind, top.namespace, top.name), default: []].append(r) }
+                if r.kind == "Pod" { podsByOwner[ObjectIdentifier(top), default: []].append(r) }
             } else {
                 topLevel.append(r)
             }
@@ -250,7 +258,7 @@ public final class SnapshotIndex: Sendable {
         templates = Parallel.map(owners.count) { i in
             let r = owners[i]
             guard let paths = Self.workloadKinds[r.kind] else { return nil }
-            let pods = r.kind == "Pod" ? [] : byOwner[Self.nameKey(r.kind, r.namespace, r.name)] ?? []
+            let pods = r.kind == "Pod" ? [] : byOwner[ObjectIdentifier(r)] ?? []
             return PodTemplate(
                 resource: r, specPath: paths.spec, metadataPath: paths.metadata, spec: r.body.at(paths.spec) ?? .null,
                 metadata: r.body.at(paths.metadata) ?? .null, pods: pods)
@@ -258,8 +266,14 @@ public final class SnapshotIndex: Sendable {
         self.podTemplates = templates
     }
 
-    private static func nameKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
-        "\(kind)\u{1}\(namespace ?? "")\u{1}\(name)"
+    /// An object's kind, namespace and name, as owner references name their owner.
+    private struct NameKey: Hashable {
+        let kind: String, namespace: String?, name: String
+        init(_ kind: String, _ namespace: String?, _ name: String) {
+            self.kind = kind
+            self.namespace = namespace
+            self.name = name
+        }
     }
 
     /// Objects of one kind, in input order.
