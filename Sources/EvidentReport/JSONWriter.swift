@@ -82,8 +82,14 @@ struct JSONWriter {
                 return w.output
             }
             for piece in pieces {
-                output += piece
-                flushIfFull()
+                if let sink {
+                    // Handed over as it is, after what was written before it.
+                    if !output.isEmpty { sink(output) }
+                    output.removeAll(keepingCapacity: true)
+                    sink(piece)
+                } else {
+                    output += piece
+                }
             }
             hasElements = true
             start = end

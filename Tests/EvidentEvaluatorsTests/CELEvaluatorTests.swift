@@ -1,4 +1,5 @@
 import EvidentCore
+import EvidentCEL
 @testable import EvidentEvaluators
 import Foundation
 import Testing
@@ -109,5 +110,50 @@ import Testing
               validations: [{expression: "object.spec.replicas <"}]
             """))
         #expect(broken.findings.map(\.status) == [.error])
+    }
+
+    @Test func expressionsSeeOnlyTheFieldsTheySelectAndGiveTheSameResults() throws {
+        let document = try SnapshotLoader.load(Data("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web, namespace: shop, labels: {app: web, team: pay}, annotations: {a: b}}
+            spec:
+              replicas: 3
+              template:
+                spec:
+                  containers:
+                  - {name: app, image: "r.example/app:1", securityContext: {privileged: true}}
+                  - {name: side, image: "r.example/side@sha256:00"}
+            status: {readyReplicas: 2}
+            """.utf8), path: "d.yaml").resources[0].body
+        let cases: [(String, CELFieldUse)] = [
+            ("object.spec.replicas > 2", CELFieldUse(whole: false, fields: ["spec": CELFieldUse(whole: false, fields: ["replicas": .everything])])),
+            ("has(object.metadata.labels.team) && object.metadata.labels.team == 'pay'", CELFieldUse(whole: false, fields: [
+                "metadata": CELFieldUse(whole: false, fields: ["labels": CELFieldUse(whole: false, fields: ["team": .everything])])])),
+            ("object.spec.template.spec.containers.all(c, has(c.securityContext) && c.securityContext.privileged)",
+             CELFieldUse(whole: false, fields: ["spec": CELFieldUse(whole: false, fields: ["template": CELFieldUse(whole: false, fields: [
+                "spec": CELFieldUse(whole: false, fields: ["containers": .everything])])])])),
+            ("size(object.metadata) == 4", CELFieldUse(whole: false, fields: ["metadata": .everything])),
+            ("object.metadata['name'] == 'web'", CELFieldUse(whole: false, fields: ["metadata": .everything])),
+            ("object == object", .everything),
+            ("[1, 2].all(object, object > 0) && object.kind == 'Deployment'", CELFieldUse(whole: false, fields: ["kind": .everything])),
+            ("object.spec.missing > 1", CELFieldUse(whole: false, fields: ["spec": CELFieldUse(whole: false, fields: ["missing": .everything])])),
+            ("object.metadata.name.size() > object.status.readyReplicas", CELFieldUse(whole: false, fields: [
+                "metadata": CELFieldUse(whole: false, fields: ["name": .everything]),
+                "status": CELFieldUse(whole: false, fields: ["readyReplicas": .everything])])),
+            ("object.metadata.labels.exists(k, k == 'app') || object.metadata.name.startsWith('x')", CELFieldUse(whole: false, fields: [
+                "metadata": CELFieldUse(whole: false, fields: ["labels": .everything, "name": .everything])])),
+            ("object.spec.replicas.foo", CELFieldUse(whole: false, fields: ["spec": CELFieldUse(whole: false, fields: [
+                "replicas": CELFieldUse(whole: false, fields: ["foo": .everything])])])),
+            ("'x'", .nothing),
+        ]
+        for (source, expected) in cases {
+            let program = try CELProgram(source)
+            let use = program.fieldUse(of: "object")
+            #expect(use == expected, "\(source)")
+            let full = Result { () throws(CELEvaluationError) in try program.evaluate(["object": CELValue(document)]) }
+            let pruned = Result { () throws(CELEvaluationError) in try program.evaluate(["object": CELValue(document, keeping: use)]) }
+            #expect("\(full)" == "\(pruned)", "\(source)")
+        }
     }
 }

@@ -124,17 +124,33 @@ public struct AuditEngine: Sendable {
                 }
             }
         }
-        let (results, jobDiagnostics, side) = runJobs(jobs, index: index, options: options, alongside: alongside)
+        let (results, side) = runJobs(jobs, index: index, options: options, alongside: alongside)
 
-        // Each control is judged on its own (sorting a control's findings is the bulk): spread them over the cores.
+        // Evaluators' diagnostics read the shared values the checks built (the network analysis, say). Once
+        // they are gathered those values go: judging copies every finding, and they would only add to the peak.
+        var diagnostics = index.snapshot.diagnostics + results.diagnostics
+        var noticed: Set<Diagnostic> = []
+        for job in jobs {
+            for d in registry[job.evaluator]?.diagnostics(for: index, parameters: job.parameters) ?? [] where noticed.insert(d).inserted {
+                diagnostics.append(d)
+            }
+        }
+        index.releaseShared()
+
+        // Each control is judged on its own (sorting a control's findings is the bulk): spread them over the
+        // cores. A job's result goes as soon as the last check reading it is judged.
         let places = catalogs.flatMap { catalog in
             catalog.families.flatMap { family in family.controls.map { (catalog: catalog, family: family, control: $0) } }
+        }
+        func job(of control: Control, _ check: CheckDefinition) -> Int? { jobOfCheck[control.id + "/" + check.id] }
+        for place in places where excluded[place.control.id] == nil {
+            for check in place.control.checks { if let j = job(of: place.control, check) { results.expectRead(j) } }
         }
         let judged = Parallel.map(places.count) { i in
             let place = places[i]
             return Self.judge(place.control, catalog: place.catalog, family: place.family, plan: plan,
-                              exclusion: excluded[place.control.id], results: results, options: options) { check in
-                jobOfCheck[place.control.id + "/" + check.id]
+                              exclusion: excluded[place.control.id], options: options) { check in
+                job(of: place.control, check).map(results.read) ?? .failed("internal error: the check was not scheduled")
             }
         }
         let controls = judged.map(\.result)
@@ -149,13 +165,6 @@ public struct AuditEngine: Sendable {
         hygiene.expiredAttestations = plan.attestations.filter { $0.expires?.hasPassed(at: options.now) ?? false }
         hygiene.exclusions = plan.catalogs.flatMap { s in s.exclusions.map { (catalog: s.reference, exclusion: $0) } }
 
-        var diagnostics = index.snapshot.diagnostics + jobDiagnostics
-        var noticed: Set<Diagnostic> = []
-        for job in jobs {
-            for d in registry[job.evaluator]?.diagnostics(for: index, parameters: job.parameters) ?? [] where noticed.insert(d).inserted {
-                diagnostics.append(d)
-            }
-        }
         for e in hygiene.staleExceptions {
             diagnostics.append(Diagnostic(.warning, "exception \(e.id) (\(e.control), \(e.scope.description)) matches no finding: it is stale",
                                           at: e.source))
@@ -176,8 +185,8 @@ public struct AuditEngine: Sendable {
     /// One control's result from its checks' job results, the plan's exceptions, attestations and exclusion;
     /// also the ids of the exceptions that matched any of its findings (to find stale ones).
     static func judge(_ control: Control, catalog: Catalog, family: ControlFamily, plan: SecurityPlan,
-                      exclusion: CatalogSelection.Exclusion?, results: [JobResult], options: AuditOptions,
-                      jobOf: (CheckDefinition) -> Int?) -> (result: ControlResult, matched: Set<String>) {
+                      exclusion: CatalogSelection.Exclusion?, options: AuditOptions,
+                      resultOf: (CheckDefinition) -> JobResult) -> (result: ControlResult, matched: Set<String>) {
         let severity = plan.severityOverrides[control.id] ?? control.severity
         if let exclusion {
             return (ControlResult(
@@ -192,8 +201,7 @@ public struct AuditEngine: Sendable {
         var usedExceptions: [PlanException] = []
         let exceptions = plan.exceptions.filter { $0.control == control.id }
         for check in control.checks {
-            let result: JobResult = jobOf(check).map { results[$0] } ?? .failed("internal error: the check was not scheduled")
-            let (checkResult, checkFindings) = Self.judge(check, result, exceptions: exceptions, now: options.now,
+            let (checkResult, checkFindings) = Self.judge(check, resultOf(check), exceptions: exceptions, now: options.now,
                                                           matched: &matchedExceptions, used: &usedExceptions)
             checkResults.append(checkResult)
             findings += checkFindings
@@ -245,7 +253,7 @@ public struct AuditEngine: Sendable {
 
     /// Runs the jobs on every core, in `startOrder`, with `alongside` among them.
     private func runJobs<Side: Sendable>(_ jobs: [Job], index: SnapshotIndex, options: AuditOptions,
-                                         alongside: @Sendable (SnapshotIndex) -> Side) -> ([JobResult], [Diagnostic], Side) {
+                                         alongside: @Sendable (SnapshotIndex) -> Side) -> (ResultBox, Side) {
         let box = ResultBox(count: jobs.count)
         let registry = self.registry
         let (order, sidePosition) = Self.startOrder(jobs.map { registry[$0.evaluator]?.descriptor.sharedWork })
@@ -273,7 +281,7 @@ public struct AuditEngine: Sendable {
         }
         // The side value is set: concurrentPerform returns once every iteration has.
         guard let value = side.value else { preconditionFailure("the side computation did not run") }
-        return (box.values, box.diagnostics, value)
+        return (box, value)
     }
 
     /// The order jobs start in, given each job's `sharedWork`, and where the side computation goes. Cores
@@ -470,35 +478,41 @@ private final class SideBox<Value: Sendable>: @unchecked Sendable {
     var value: Value?
 }
 
-/// Results written from concurrent workers, each to its own slot.
-private final class ResultBox: @unchecked Sendable {
+/// Results written from concurrent workers, each to its own slot; then read by the checks that share a
+/// job, the last read letting the result go.
+final class ResultBox: @unchecked Sendable {
     private var storage: [AuditEngine.JobResult]
     private var notes: [[Diagnostic]]
+    private var readers: [Int]
     private let lock = NSLock()
 
     init(count: Int) {
         storage = Array(repeating: .failed("not run"), count: count)
         notes = Array(repeating: [], count: count)
+        readers = Array(repeating: 0, count: count)
     }
 
     func set(_ i: Int, _ value: AuditEngine.JobResult, _ diagnostics: [Diagnostic]) {
-        lock.lock()
-        storage[i] = value
-        notes[i] = diagnostics
-        lock.unlock()
+        lock.withLock {
+            storage[i] = value
+            notes[i] = diagnostics
+        }
     }
 
     /// Diagnostics of every job, in job order.
-    var diagnostics: [Diagnostic] {
-        lock.lock()
-        defer { lock.unlock() }
-        return notes.flatMap { $0 }
-    }
+    var diagnostics: [Diagnostic] { lock.withLock { notes.flatMap { $0 } } }
 
-    var values: [AuditEngine.JobResult] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
+    /// Announces one more `read` of job `i` to come.
+    func expectRead(_ i: Int) { lock.withLock { readers[i] += 1 } }
+
+    /// Job `i`'s result; after the last announced read, the box no longer holds it.
+    func read(_ i: Int) -> AuditEngine.JobResult {
+        lock.withLock {
+            let value = storage[i]
+            readers[i] -= 1
+            if readers[i] == 0 { storage[i] = .failed("released") }
+            return value
+        }
     }
 }
 

@@ -96,14 +96,21 @@ public enum PodSpecDriver {
         for template in context.index.podTemplates where !parameters.isExempt(template.namespace) {
             let base = try violations(PodSpecContext(template: template, index: context.index))
             evaluated += 1
-            let baseKeys = Set(base.map(Self.comparisonKey))
+            var baseKeys: Set<String>?
             var folded = template.resource.kind == "Pod" ? 1 : 0
             // One evaluation per variant of the owner's pods (pods that look the same to the check).
             var differing: [[Violation]?] = []
             differing.reserveCapacity(template.variants.count)
             for variant in template.variants {
                 let result = try violations(PodSpecContext(template: variant.template, index: context.index))
-                differing.append(Set(result.map(Self.comparisonKey)) == baseKeys ? nil : result)
+                // Usually the same violations in the same order; else compared as sets.
+                if result.count == base.count, zip(result, base).allSatisfy(Self.sameProblem) {
+                    differing.append(nil)
+                    continue
+                }
+                let keys = baseKeys ?? Set(base.map(Self.comparisonKey))
+                baseKeys = keys
+                differing.append(Set(result.map(Self.comparisonKey)) == keys ? nil : result)
             }
             for (pod, v) in zip(template.pods, template.variantOfPod) {
                 if let result = differing[v] {
@@ -120,6 +127,9 @@ public enum PodSpecDriver {
     }
 
     private static func comparisonKey(_ v: Violation) -> String { v.path + "\u{1}" + (v.observed ?? "") }
+
+    /// Whether two violations are the same problem: the same path and observed value (`comparisonKey`).
+    private static func sameProblem(_ a: Violation, _ b: Violation) -> Bool { a.path == b.path && a.observed == b.observed }
 
     private static func finding(_ v: Violation, on template: PodTemplate, pods: Int) -> Finding {
         Finding(on: template.resource, path: template.objectPath(v.path), observed: v.observed, expected: v.expected,

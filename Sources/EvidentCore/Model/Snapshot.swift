@@ -138,9 +138,37 @@ public struct PodVariant: Sendable {
     /// How many of the owner's pods have this variant.
     public let count: Int
 
+    /// What `PodTemplate.normalized` keeps of a pod, compared in place: the spec's members but `nodeName`,
+    /// and the labels and annotations. Grouping builds no normalised copy for pods that repeat a variant.
     private struct Key: Hashable {
         let spec: Value
-        let metadata: Value
+        let labels: Value?
+        let annotations: Value?
+
+        init(_ pod: Resource) {
+            spec = pod.spec
+            let metadata = pod.body["metadata"]
+            labels = metadata?["labels"]
+            annotations = metadata?["annotations"]
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            guard a.labels == b.labels, a.annotations == b.annotations else { return false }
+            guard case .map(let x) = a.spec, case .map(let y) = b.spec else { return a.spec == b.spec }
+            return x.lazy.filter { $0.key != "nodeName" }.elementsEqual(y.lazy.filter { $0.key != "nodeName" }) {
+                $0.key == $1.key && $0.value == $1.value
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(labels)
+            hasher.combine(annotations)
+            guard case .map(let members) = spec else { return hasher.combine(spec) }
+            for (key, value) in members where key != "nodeName" {
+                hasher.combine(key)
+                hasher.combine(value)
+            }
+        }
     }
 
     static func group(_ pods: [Resource]) -> ([PodVariant], [Int]) {
@@ -151,15 +179,14 @@ public struct PodVariant: Sendable {
         of.reserveCapacity(pods.count)
         var seen: [Key: Int] = [:]
         for pod in pods {
-            let normal = PodTemplate.normalized(pod)
-            let key = Key(spec: normal.spec, metadata: normal.metadata)
+            let key = Key(pod)
             if let i = seen[key] {
                 counts[i] += 1
                 of.append(i)
             } else {
                 seen[key] = templates.count
                 of.append(templates.count)
-                templates.append(normal)
+                templates.append(PodTemplate.normalized(pod))
                 counts.append(1)
             }
         }
@@ -197,6 +224,9 @@ public final class SnapshotIndex: Sendable {
     public func shared<T: Sendable>(_ key: String, build: () -> T) -> T {
         cache.value(key, build: build)
     }
+
+    /// Lets every shared value go (the engine does once its checks have run); a later `shared` builds anew.
+    public func releaseShared() { cache.removeAll() }
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -304,6 +334,8 @@ private final class SharedCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
+
+    func removeAll() { lock.withLock { entries.removeAll() } }
 
     func value<T: Sendable>(_ key: String, build: () -> T) -> T {
         lock.lock()

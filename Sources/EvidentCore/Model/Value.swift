@@ -80,10 +80,17 @@ public enum Value: Sendable, Equatable, Hashable {
 
     /// Follows a dotted path such as `spec.template.spec`; nil when any step is missing.
     public func at(_ path: String) -> Value? {
-        var current: Value? = self
-        for part in path.split(separator: ".") {
-            current = current?[String(part)]
-            if current == nil { return nil }
+        // Walks the dots in place: checks call this for every pod with literal paths, and splitting the
+        // path into an array each time cost more than the lookups. Empty segments are skipped, as before.
+        var current = self
+        var rest = Substring(path)
+        while !rest.isEmpty {
+            let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
+            if dot != rest.startIndex {
+                guard let next = current[String(rest[rest.startIndex..<dot])] else { return nil }
+                current = next
+            }
+            rest = dot == rest.endIndex ? rest[dot...] : rest[rest.index(after: dot)...]
         }
         return current
     }
@@ -178,6 +185,16 @@ public struct ValueMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
     /// The value of `key`, or nil; setting nil removes the key.
     @inlinable public subscript(key: String) -> Value? {
         get {
+            let count = entries.count
+            if count <= 8 {
+                // Equality only: a word compare for short keys, where `<` is a full string comparison.
+                var i = 0
+                while i < count {
+                    if entries[i].key == key { return entries[i].value }
+                    i += 1
+                }
+                return nil
+            }
             let (i, found) = find(key)
             return found ? entries[i].value : nil
         }

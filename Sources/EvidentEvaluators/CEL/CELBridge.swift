@@ -20,6 +20,20 @@ extension CELValue {
             self = .map(m)
         }
     }
+
+    /// As much of a document value as an expression can observe (`CELProgram.fieldUse`): maps along the
+    /// selected paths keep only the selected keys.
+    public init(_ value: Value, keeping use: CELFieldUse) {
+        guard !use.whole, case .map(let members) = value else {
+            self.init(value)
+            return
+        }
+        var m = CELMap()
+        for key in use.fields.keys.sorted() {
+            if let v = members[key], let inner = use.fields[key] { m.insert(.string(key), CELValue(v, keeping: inner)) }
+        }
+        self = .map(m)
+    }
 }
 
 /// Compiles CEL for checks, turning parse errors into the evaluator error type.

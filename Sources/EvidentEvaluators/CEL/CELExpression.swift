@@ -101,6 +101,8 @@ struct CELExpression: Evaluator {
             throw EvaluationError("kinds must list the kinds of resource to check")
         }
         let params = CELValue(.map(ValueMap(parameters.values.filter { !Self.ownParameters.contains($0.key) })))
+        // Each object is converted only as far as the expression can see it (most read a few fields).
+        let objectUse = program.fieldUse(of: "object")
         var namespaceCache: [String: CELValue] = [:]
         var evaluated = 0
         var findings: [Finding] = []
@@ -116,7 +118,8 @@ struct CELExpression: Evaluator {
                         namespaceCache[ns] = namespaceObject
                     }
                 }
-                let variables = ["object": CELValue(resource.body), "namespaceObject": namespaceObject, "params": params]
+                let variables = ["object": CELValue(resource.body, keeping: objectUse), "namespaceObject": namespaceObject,
+                                 "params": params]
                 do {
                     let result = try program.evaluate(variables)
                     switch result {

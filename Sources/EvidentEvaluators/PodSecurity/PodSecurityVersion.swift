@@ -110,7 +110,15 @@ enum PodSecurityFields {
 
     /// The pod's annotations, in key order (for stable output).
     static func annotations(of pod: PodSpecContext) -> [(key: String, value: String)] {
-        (pod.metadata["annotations"]?.stringMap ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        // A map's members are already in key order; values as `stringMap` reads them.
+        (pod.metadata["annotations"]?.map ?? ValueMap()).compactMap { member -> (key: String, value: String)? in
+            switch member.value {
+            case .string(let s): return (member.key, s)
+            case .int(let i): return (member.key, String(i))
+            case .bool(let b): return (member.key, String(b))
+            default: return nil
+            }
+        }
     }
 
     /// A pod-relative path to one annotation.

@@ -268,29 +268,48 @@ enum ReportWriter {
                           body: ((String) -> Void) -> Void) -> String? {
         let fd = fs.open(path)
         guard fd >= 0 else { return explain(errno, path: path, folder: folder) }
-        var failure: Int32?
+        // Pieces are written on a queue of their own while the next ones render; at most a few wait.
+        let writer = DispatchQueue(label: "evident.report-writer")
+        let room = DispatchSemaphore(value: 4)
+        let outcome = WriteOutcome()
         body { piece in
-            guard failure == nil else { return }
-            var bytes = Array(piece.utf8)
-            var offset = 0
-            while offset < bytes.count {
-                let n = bytes.withUnsafeMutableBytes { raw in
-                    fs.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+            guard outcome.failure == nil else { return }
+            room.wait()
+            writer.async {
+                defer { room.signal() }
+                guard outcome.failure == nil else { return }
+                var piece = piece
+                piece.withUTF8 { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let n = fs.write(fd, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[offset...])))
+                        if n < 0 {
+                            if errno == EINTR { continue }
+                            outcome.failure = errno
+                            return
+                        }
+                        offset += n
+                    }
                 }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
             }
-            bytes.removeAll()
         }
+        writer.sync {}
+        var failure = outcome.failure
         if failure == nil && fsync(fd) != 0 && errno != EINVAL && errno != EROFS { failure = errno }
         if close(fd) != 0 && failure == nil { failure = errno }
         guard let failure else { return nil }
         unlink(path)
         return explain(failure, path: path, folder: folder)
+    }
+
+    /// The first write error of a file, set on its writer queue.
+    private final class WriteOutcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var code: Int32?
+        var failure: Int32? {
+            get { lock.withLock { code } }
+            set { lock.withLock { code = newValue } }
+        }
     }
 
     /// A write failure in words: the report, the system's reason, and what to do about it.
