@@ -68,7 +68,10 @@ public struct ExternalBlock: Sendable, Hashable {
 ///
 /// Computation is on types, not pods: classes that every policy treats alike as a source share a source
 /// type, and likewise for destinations, so the work grows with the variety of policies, not with pods.
-public struct NetworkAnalysis: Sendable {
+///
+/// A class, immutable once built: checks hold and pass it around, and a copy of a struct of twenty
+/// arrays retains each of them.
+public final class NetworkAnalysis: Sendable {
     /// How address blocks and hostNetwork pods were read.
     public let options: NetworkOptions
     /// Workloads, in the order of the snapshot index's pod templates.

@@ -52,7 +52,10 @@ public struct Snapshot: Sendable {
 ///
 /// Pod-spec checks run once per template of a top-most owner (a Deployment, not its ReplicaSets or
 /// Pods) and once per bare pod; pods whose results match their owner's template are folded into it.
-public struct PodTemplate: Sendable {
+///
+/// A class: checks pass templates around by the hundred thousand, and a reference is one word to retain
+/// where the fields of a struct are a dozen.
+public final class PodTemplate: Sendable {
     /// The object reported for this template: the top-most owner present in the inputs, or the pod.
     public let resource: Resource
     /// Dotted path from the object to the pod spec: `spec`, `spec.template.spec`, ...
@@ -335,7 +338,16 @@ private final class SharedCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
 
-    func removeAll() { lock.withLock { entries.removeAll() } }
+    /// Drops every value; freeing them (millions of small objects for a large cluster's network analysis)
+    /// happens on another thread, alongside what the caller does next.
+    func removeAll() {
+        let dropped = lock.withLock {
+            let all = entries
+            entries.removeAll()
+            return all
+        }
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
+    }
 
     func value<T: Sendable>(_ key: String, build: () -> T) -> T {
         lock.lock()

@@ -96,11 +96,22 @@ enum ReportWriter {
             (temp: (folder as NSString).appendingPathComponent(".\(format.fileName).\(pid).tmp"),
              final: (folder as NSString).appendingPathComponent(format.fileName))
         }
-        // Every report renders on its own core; each is written to its temporary file.
-        let outcomes = Parallel.map(formats.count) { i in
-            render(formats[i], result, options: options, to: paths[i].temp, folder: folder, fs: fs)
+        // Each report is written to its temporary file. results.json, the largest by far, renders on this
+        // thread and spreads its findings over every core itself (which it could not do nested inside a
+        // concurrentPerform); the other reports render alongside it on the global queue.
+        let outcomes = Outcomes(count: formats.count)
+        let group = DispatchGroup()
+        let first = formats.firstIndex(of: .json) ?? 0
+        for i in formats.indices where i != first {
+            DispatchQueue.global().async(group: group) {
+                outcomes.set(i, render(formats[i], result, options: options, to: paths[i].temp, folder: folder, fs: fs))
+            }
         }
-        for (i, outcome) in outcomes.enumerated() where outcome != nil {
+        if !formats.isEmpty {
+            outcomes.set(first, render(formats[first], result, options: options, to: paths[first].temp, folder: folder, fs: fs))
+        }
+        group.wait()
+        for (i, outcome) in outcomes.values.enumerated() where outcome != nil {
             for p in paths { try? fm.removeItem(atPath: p.temp) }
             throw .invalid((outcome ?? "cannot write \(paths[i].temp)") + "; the previous reports are unchanged")
         }
@@ -300,6 +311,15 @@ enum ReportWriter {
         guard let failure else { return nil }
         unlink(path)
         return explain(failure, path: path, folder: folder)
+    }
+
+    /// What rendering each report came to (nil: written), set from several threads.
+    private final class Outcomes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var slots: [String?]
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ outcome: String?) { lock.withLock { slots[i] = outcome } }
+        var values: [String?] { lock.withLock { slots } }
     }
 
     /// The first write error of a file, set on its writer queue.
