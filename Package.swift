@@ -31,6 +31,7 @@ let package = Package(
         .target(
             name: "EvidentCore",
             dependencies: [
+                "CMemory",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

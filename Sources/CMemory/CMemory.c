@@ -1,5 +1,8 @@
 #include "CMemory.h"
 
+// Defines __GLIBC__ on glibc (nothing C-library specific is visible before a libc header).
+#include <stdlib.h>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -7,5 +10,11 @@
 void evident_release_free_memory(void) {
 #if defined(__GLIBC__)
     malloc_trim(0);
+#endif
+}
+
+void evident_configure_allocator(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
 }

@@ -296,6 +296,7 @@ struct AuditCommand: ParsableCommand {
         let summaryParameters = AuditEngine.runParameters(catalogs: scope.catalogs, plan: scope.plan)
         var (result, network) = AuditEngine(registry: registry).run(
             snapshot: index, plan: scope.plan, catalogs: scope.catalogs, inputs: inputs, options: options,
+            alongsideWork: NetworkExposureSummary.sharedWork,
             alongside: { index in NetworkExposureSummary.build(index: index, parameters: summaryParameters) })
         result.network = network
         if !scans.isEmpty {

@@ -202,12 +202,27 @@ struct AuditEngineTests {
         #expect(status(try run(["image-scan"]), "part-1") == .satisfied)
     }
 
-    @Test func checksThatBuildASharedValueStartFirstAndTheirSiblingsLast() {
-        let (order, side) = AuditEngine.startOrder([nil, "network", nil, "rbac", "network", nil, "rbac", "network"])
-        #expect(order == [1, 3, 0, 2, 5, 4, 6, 7])
-        #expect(side == 5)
-        #expect(AuditEngine.startOrder([]) == ([], 0))
-        #expect(AuditEngine.startOrder([nil, nil]) == ([0, 1], 2))
+    @Test func checksThatBuildASharedValueStartFirstAndTheirSiblingsOnceItIsBuilt() {
+        let queue = JobQueue([nil, "network", nil, "rbac", "network", nil, "rbac", "network"])
+        // Both builders first; with nothing built yet, the jobs that share nothing.
+        #expect(queue.next() == 1)
+        #expect(queue.next() == 3)
+        #expect(queue.next() == 0)
+        // Once the network analysis is built, the jobs reading it come before the rest, and the last one
+        // lets it go.
+        #expect(queue.finished(1) == nil)
+        #expect(queue.next() == 4)
+        #expect(queue.next() == 7)
+        #expect(queue.finished(4) == nil)
+        #expect(queue.finished(7) == "network")
+        #expect(queue.finished(0) == nil)
+        #expect(queue.next() == 2)
+        // With the RBAC graph still being built, its other job waits until nothing else is left.
+        #expect(queue.next() == 5)
+        #expect(queue.next() == 6)
+        #expect(queue.next() == nil)
+        #expect(queue.finished(3) == nil)
+        #expect(queue.finished(6) == "rbac")
     }
 
     @Test func theSideComputationRunsOnceAlongsideTheChecks() throws {

@@ -89,10 +89,10 @@ public struct AuditEngine: Sendable {
     }
 
     /// `run`, with `alongside` computed on the same cores while the checks run (the reports' network
-    /// summary, say, which reads what the network checks build). It starts after the checks that share
-    /// nothing and before the ones that wait for a shared value.
+    /// summary, say, which reads what the network checks build: its `alongsideWork` is then `network`,
+    /// as in `EvaluatorDescriptor.sharedWork`).
     public func run<Side: Sendable>(snapshot index: SnapshotIndex, plan: SecurityPlan, catalogs: [Catalog],
-                                    inputs: [InputFile], options: AuditOptions,
+                                    inputs: [InputFile], options: AuditOptions, alongsideWork: String? = nil,
                                     alongside: @Sendable (SnapshotIndex) -> Side) -> (AuditResult, Side) {
         // Parameters of a check: every catalog's defaults (the first catalog defining one wins), then the
         // check's own catalog's defaults, then the plan's values, then the check's `with:` arguments.
@@ -124,18 +124,13 @@ public struct AuditEngine: Sendable {
                 }
             }
         }
-        let (results, side) = runJobs(jobs, index: index, options: options, alongside: alongside)
-
-        // Evaluators' diagnostics read the shared values the checks built (the network analysis, say). Once
-        // they are gathered those values go: judging copies every finding, and they would only add to the peak.
+        let (results, side) = runJobs(jobs, index: index, options: options, alongside: alongside,
+                                      alongsideWork: alongsideWork)
+        // What no check's shared work named goes too: judging copies every finding.
+        index.releaseShared()
         var diagnostics = index.snapshot.diagnostics + results.diagnostics
         var noticed: Set<Diagnostic> = []
-        for job in jobs {
-            for d in registry[job.evaluator]?.diagnostics(for: index, parameters: job.parameters) ?? [] where noticed.insert(d).inserted {
-                diagnostics.append(d)
-            }
-        }
-        index.releaseShared()
+        for d in results.evaluatorDiagnostics where noticed.insert(d).inserted { diagnostics.append(d) }
 
         // Each control is judged on its own (sorting a control's findings is the bulk): spread them over the
         // cores. A job's result goes as soon as the last check reading it is judged.
@@ -251,51 +246,43 @@ public struct AuditEngine: Sendable {
         Parameters(defaults(of: catalogs).merging(plan.parameters) { _, planValue in planValue })
     }
 
-    /// Runs the jobs on every core, in `startOrder`, with `alongside` among them.
+    /// Runs the jobs on every core, with `alongside` among them, in the order `JobQueue` hands them out.
+    /// Each job's evaluator diagnostics are read right after it, while what it built is still shared; a
+    /// shared value goes as soon as the last job using it has finished.
     private func runJobs<Side: Sendable>(_ jobs: [Job], index: SnapshotIndex, options: AuditOptions,
-                                         alongside: @Sendable (SnapshotIndex) -> Side) -> (ResultBox, Side) {
+                                         alongside: @Sendable (SnapshotIndex) -> Side,
+                                         alongsideWork: String?) -> (ResultBox, Side) {
         let box = ResultBox(count: jobs.count)
         let registry = self.registry
-        let (order, sidePosition) = Self.startOrder(jobs.map { registry[$0.evaluator]?.descriptor.sharedWork })
+        let queue = JobQueue(jobs.map { registry[$0.evaluator]?.descriptor.sharedWork } + [alongsideWork])
         let side = SideBox<Side>()
-        DispatchQueue.concurrentPerform(iterations: order.count + 1) { position in
-            if position == sidePosition {
-                side.value = alongside(index)
-                return
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, jobs.count + 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = queue.next() {
+                defer { if let done = queue.finished(i) { index.releaseShared(prefix: done) } }
+                if i == jobs.count {
+                    side.value = alongside(index)
+                    continue
+                }
+                let job = jobs[i]
+                if let plugin = job.plugin {
+                    let (result, diagnostics) = Self.runPlugin(plugin, parameters: job.parameters, index: index,
+                                                               runner: options.pluginRunner)
+                    box.set(i, result, diagnostics)
+                    continue
+                }
+                guard let type = registry[job.evaluator] else {
+                    box.set(i, .failed("no evaluator '\(job.evaluator)' is registered"), [])
+                    continue
+                }
+                let result = Self.execute(type, parameters: job.parameters, index: index, now: options.now,
+                                          scans: options.scans)
+                box.set(i, result, [], evaluator: type.diagnostics(for: index, parameters: job.parameters))
             }
-            let i = order[position < sidePosition ? position : position - 1]
-            let job = jobs[i]
-            if let plugin = job.plugin {
-                let (result, diagnostics) = Self.runPlugin(plugin, parameters: job.parameters, index: index,
-                                                           runner: options.pluginRunner)
-                box.set(i, result, diagnostics)
-                return
-            }
-            let result: JobResult
-            if let type = registry[job.evaluator] {
-                result = Self.execute(type, parameters: job.parameters, index: index, now: options.now, scans: options.scans)
-            } else {
-                result = .failed("no evaluator '\(job.evaluator)' is registered")
-            }
-            box.set(i, result, [])
         }
-        // The side value is set: concurrentPerform returns once every iteration has.
+        // The side value is set: concurrentPerform returns once every worker has, and the queue is empty.
         guard let value = side.value else { preconditionFailure("the side computation did not run") }
         return (box, value)
-    }
-
-    /// The order jobs start in, given each job's `sharedWork`, and where the side computation goes. Cores
-    /// take jobs in this order: first one job per shared value (it builds the value), then the jobs that
-    /// share nothing, then the side computation, then the other jobs of each shared value, which by then
-    /// find it built instead of holding a core while they wait for it.
-    static func startOrder(_ sharedWork: [String?]) -> (order: [Int], sidePosition: Int) {
-        var builders: [Int] = [], independent: [Int] = [], waiting: [Int] = []
-        var started: Set<String> = []
-        for (i, work) in sharedWork.enumerated() {
-            guard let work else { independent.append(i); continue }
-            if started.insert(work).inserted { builders.append(i) } else { waiting.append(i) }
-        }
-        return (builders + independent + waiting, builders.count + independent.count)
     }
 
     /// Runs one plugin check: builds the request, has the runner run the executable, reads the answer.
@@ -473,6 +460,52 @@ public struct AuditEngine: Sendable {
     }
 }
 
+/// Hands out jobs to workers, given each job's `sharedWork` (the last entry is the side computation):
+/// first one job of each shared value (it builds the value), then jobs whose shared value is built (so
+/// that it can go soon), then jobs that share nothing; a job whose value is still being built only when
+/// nothing else is left (it would hold a core waiting).
+final class JobQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let work: [String?]
+    private var pending: [Int]
+    private var builder: [String: Int] = [:]
+    private var building: Set<String> = []
+    private var remaining: [String: Int] = [:]
+
+    init(_ work: [String?]) {
+        self.work = work
+        pending = Array(work.indices)
+        for w in work.compactMap({ $0 }) { remaining[w, default: 0] += 1 }
+    }
+
+    /// The next entry to run, or nil when all have been handed out.
+    func next() -> Int? {
+        lock.withLock {
+            let pick = pending.firstIndex { work[$0].map { builder[$0] == nil } ?? false }
+                ?? pending.firstIndex { work[$0].map { builder[$0] != nil && !building.contains($0) } ?? false }
+                ?? pending.firstIndex { work[$0] == nil }
+                ?? pending.indices.first
+            guard let pick else { return nil }
+            let entry = pending.remove(at: pick)
+            if let w = work[entry], builder[w] == nil {
+                builder[w] = entry
+                building.insert(w)
+            }
+            return entry
+        }
+    }
+
+    /// Records that `entry` has finished; the shared value it was the last user of, if any.
+    func finished(_ entry: Int) -> String? {
+        lock.withLock {
+            guard let w = work[entry] else { return nil }
+            if builder[w] == entry { building.remove(w) }
+            remaining[w, default: 1] -= 1
+            return remaining[w] == 0 ? w : nil
+        }
+    }
+}
+
 /// The side computation's value, written by one worker and read after all have finished.
 private final class SideBox<Value: Sendable>: @unchecked Sendable {
     var value: Value?
@@ -483,24 +516,31 @@ private final class SideBox<Value: Sendable>: @unchecked Sendable {
 final class ResultBox: @unchecked Sendable {
     private var storage: [AuditEngine.JobResult]
     private var notes: [[Diagnostic]]
+    private var evaluatorNotes: [[Diagnostic]]
     private var readers: [Int]
     private let lock = NSLock()
 
     init(count: Int) {
         storage = Array(repeating: .failed("not run"), count: count)
         notes = Array(repeating: [], count: count)
+        evaluatorNotes = Array(repeating: [], count: count)
         readers = Array(repeating: 0, count: count)
     }
 
-    func set(_ i: Int, _ value: AuditEngine.JobResult, _ diagnostics: [Diagnostic]) {
+    /// Job `i`'s result, what running it said (a plugin's stderr), and its evaluator's diagnostics.
+    func set(_ i: Int, _ value: AuditEngine.JobResult, _ diagnostics: [Diagnostic], evaluator: [Diagnostic] = []) {
         lock.withLock {
             storage[i] = value
             notes[i] = diagnostics
+            evaluatorNotes[i] = evaluator
         }
     }
 
-    /// Diagnostics of every job, in job order.
+    /// What running the jobs said, in job order.
     var diagnostics: [Diagnostic] { lock.withLock { notes.flatMap { $0 } } }
+
+    /// The evaluators' diagnostics of every job, in job order (several jobs of one evaluator repeat them).
+    var evaluatorDiagnostics: [Diagnostic] { lock.withLock { evaluatorNotes.flatMap { $0 } } }
 
     /// Announces one more `read` of job `i` to come.
     func expectRead(_ i: Int) { lock.withLock { readers[i] += 1 } }

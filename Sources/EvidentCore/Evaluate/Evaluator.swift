@@ -96,9 +96,10 @@ public struct EvaluatorDescriptor: Sendable {
     /// that this check needs. If the inputs hold none, the check is `needs-evidence`.
     public var requiredKinds: [String]
     public var examples: [EvaluatorExample]
-    /// The costly value, shared through `SnapshotIndex.shared`, that this check spends most of its time
-    /// building or waiting for (`network`, `rbac`); nil when it has none. The engine starts one check of
-    /// each such value first and the others last, so that no core sits waiting while one builds it.
+    /// The costly value, shared through `SnapshotIndex.shared` under keys starting with this name, that
+    /// this check spends most of its time building or waiting for (`network`, `rbac`); nil when it has
+    /// none. The engine starts one check of each such value first and the others once it is built, so
+    /// that no core sits waiting for it, and lets the value go when the last of them has run.
     public var sharedWork: String?
 
     public init(id: String, title: String, summary: String, parameters: [EvaluatorParameter] = [],

@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 
 /// The merged objects of every snapshot and policy input, in input order, plus what the loaders noticed.
@@ -228,8 +229,9 @@ public final class SnapshotIndex: Sendable {
         cache.value(key, build: build)
     }
 
-    /// Lets every shared value go (the engine does once its checks have run); a later `shared` builds anew.
-    public func releaseShared() { cache.removeAll() }
+    /// Lets the shared values whose keys start with `prefix` go (every one by default): the engine does
+    /// once the checks using them have run. A later `shared` builds anew.
+    public func releaseShared(prefix: String = "") { cache.remove(prefix: prefix) }
 
     public init(_ snapshot: Snapshot) {
         self.snapshot = snapshot
@@ -338,15 +340,26 @@ private final class SharedCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
 
-    /// Drops every value; freeing them (millions of small objects for a large cluster's network analysis)
+    /// Drops the values whose keys start with `prefix`; freeing them (millions of small objects for a large cluster's network analysis)
     /// happens on another thread, alongside what the caller does next.
-    func removeAll() {
-        let dropped = lock.withLock {
-            let all = entries
-            entries.removeAll()
-            return all
+    func remove(prefix: String) {
+        let dropped = Dropped(lock.withLock {
+            let gone = entries.filter { $0.key.hasPrefix(prefix) }
+            for key in gone.keys { entries[key] = nil }
+            return gone
+        })
+        guard dropped.entries?.isEmpty == false else { return }
+        DispatchQueue.global(qos: .utility).async {
+            dropped.entries = nil
+            // What they held goes back to the system now, not at the next phase: the evaluation's peak.
+            evident_release_free_memory()
         }
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(dropped) {} }
+    }
+
+    /// Values on their way out, freed on the thread that empties this.
+    private final class Dropped: @unchecked Sendable {
+        var entries: [String: Entry]?
+        init(_ entries: [String: Entry]) { self.entries = entries }
     }
 
     func value<T: Sendable>(_ key: String, build: () -> T) -> T {

@@ -11,6 +11,9 @@ public enum NetworkExposureSummary {
     public static let reachableLimit = 10
     static let unlabelled = "unlabelled"
 
+    /// The shared value the summary reads (`EvaluatorDescriptor.sharedWork`): the network analysis.
+    public static let sharedWork = "network"
+
     /// The summary, or nil when the snapshot has no workloads or the parameters are unusable.
     public static func build(index: SnapshotIndex, parameters: Parameters) -> NetworkSummary? {
         guard let view = try? NetworkView.of(index, parameters: parameters),
