@@ -12,9 +12,3 @@ void evident_release_free_memory(void) {
     malloc_trim(0);
 #endif
 }
-
-void evident_configure_allocator(void) {
-#if defined(__GLIBC__)
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
-#endif
-}

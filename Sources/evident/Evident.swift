@@ -1,5 +1,4 @@
 import ArgumentParser
-import CMemory
 import EvidentCore
 import Foundation
 
@@ -31,7 +30,6 @@ struct Evident: ParsableCommand {
 
     /// Runs the command and maps every failure onto the exit codes above.
     static func main() {
-        evident_configure_allocator()
         do {
             var command = try parseAsRoot()
             try command.run()
