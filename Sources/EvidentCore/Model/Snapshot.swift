@@ -181,15 +181,24 @@ public struct PodVariant: Sendable {
         var counts: [Int] = []
         var of: [Int] = []
         of.reserveCapacity(pods.count)
-        var seen: [Key: Int] = [:]
+        // An owner's pods mostly share one or two variants, and equal pods share most of their storage
+        // (the loader shares identical subtrees), so comparing with the few known variants is quicker than
+        // hashing every spec whole. Past a handful of variants, a hash table keeps it linear.
+        var keys: [Key] = []
+        var seen: [Key: Int]?
         for pod in pods {
             let key = Key(pod)
-            if let i = seen[key] {
+            if let i = seen.map({ $0[key] }) ?? keys.firstIndex(of: key) {
                 counts[i] += 1
                 of.append(i)
             } else {
-                seen[key] = templates.count
                 of.append(templates.count)
+                if seen != nil {
+                    seen?[key] = templates.count
+                } else {
+                    keys.append(key)
+                    if keys.count > 8 { seen = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
+                }
                 templates.append(PodTemplate.normalized(pod))
                 counts.append(1)
             }
