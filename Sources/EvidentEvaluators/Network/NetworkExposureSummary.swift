@@ -62,26 +62,34 @@ public enum NetworkExposureSummary {
         let isIncluded = matrix.namespaces.map { included.contains($0) }
         let groupOf = matrix.namespaces.map { groupIndex[group[$0] ?? unlabelled] ?? 0 }
         let rankOf = matrix.namespaces.map { rank[$0] ?? 0 }
-        let levelFlows = Set(flows.levels.compactMap { flow -> [Int]? in
-            guard let a = convention.rank(flow.from), let b = convention.rank(flow.to) else { return nil }
-            return [a, b]
-        })
+        // Allowed level flows as a table over ranks (0 is unlabelled): looked up once per connected pair.
+        let ranks = (rankOf.max() ?? 0) + 1
+        var levelFlows = Array(repeating: false, count: ranks * ranks)
+        for flow in flows.levels {
+            guard let a = convention.rank(flow.from), let b = convention.rank(flow.to), (0..<ranks).contains(a),
+                  (0..<ranks).contains(b) else { continue }
+            levelFlows[a * ranks + b] = true
+        }
+        var flowSources: [String: Set<String>] = [:]
+        for flow in flows.namespaces { flowSources[flow.to, default: []].insert(flow.from) }
         for d in destinations {
             let destination = matrix.namespaces[d]
-            let sources = matrix.sources[d].members.filter { $0 != d && isIncluded[$0] }
-            connectedPairs += sources.count
-            reach.append(NetworkSummary.NamespaceReach(namespace: destination, level: group[destination] ?? unlabelled,
-                                                       reachableFrom: sources.count))
             let to = groupOf[d], rd = rankOf[d]
-            let nsFlowSources = Set(flows.namespaces.filter { $0.to == destination }.map(\.from))
-            for source in sources {
+            let nsFlowSources = flowSources[destination] ?? []
+            var reachableFrom = 0
+            matrix.sources[d].forEachMember { source in
+                guard source != d, isIncluded[source] else { return }
+                reachableFrom += 1
                 cells[groupOf[source]][to].connected += 1
                 let rs = rankOf[source]
-                guard rs < rd, !levelFlows.contains([rs, rd]),
-                      nsFlowSources.isEmpty || !nsFlowSources.contains(matrix.namespaces[source]) else { continue }
+                guard rs < rd, !levelFlows[rs * ranks + rd],
+                      nsFlowSources.isEmpty || !nsFlowSources.contains(matrix.namespaces[source]) else { return }
                 crossTotal += 1
                 if crossPairs.count < rowLimit { crossPairs.append((matrix.namespaces[source], destination)) }
             }
+            connectedPairs += reachableFrom
+            reach.append(NetworkSummary.NamespaceReach(namespace: destination, level: group[destination] ?? unlabelled,
+                                                       reachableFrom: reachableFrom))
         }
         reach = reach.filter { $0.reachableFrom > 0 }
             .sorted { ($0.reachableFrom, $1.namespace) > ($1.reachableFrom, $0.namespace) }
