@@ -508,9 +508,8 @@ public struct ReportModel: Sendable {
         return (sentence, details)
     }
 
-    /// Distinct resources that fail or could not be checked, in findings order (`Cluster-wide` once).
-    /// How many objects (or the cluster) have open deviations in `control`, and the names of the first
-    /// `limit` of them in finding order.
+    /// How many distinct objects fail or could not be checked in `control` (the cluster counting once), and
+    /// the names of the first `limit` of them in finding order (`Cluster-wide` for the cluster).
     static func affectedResources(_ control: ControlResult, listing limit: Int) -> (count: Int, first: [String]) {
         var seen: Set<ResourceName?> = []  // nil: the cluster
         var first: [String] = []
