@@ -24,28 +24,42 @@ public struct Snapshot: Sendable {
     public static func merging(_ parts: [Snapshot]) -> Snapshot {
         var merged = Snapshot()
         let total = parts.reduce(0) { $0 + $1.resources.count }
-        var position: [ResourceID: Int] = [:]
+        var position: [HashedID: Int] = [:]
         position.reserveCapacity(total)
         merged.resources.reserveCapacity(total)
         for part in parts {
             merged.diagnostics += part.diagnostics
             if let record = part.capture { merged.capture = merged.capture.map { $0.merged(with: record) } ?? record }
             if let t = part.newestTimestamp, t > (merged.newestTimestamp ?? .distantPast) { merged.newestTimestamp = t }
-            for resource in part.resources {
-                let id = resource.id
-                if let existing = position[id] {
+            // The ids and their hashes on every core; the table itself is filled in input order.
+            let ids = Parallel.map(part.resources.count) { HashedID(part.resources[$0].id) }
+            for (resource, key) in zip(part.resources, ids) {
+                let id = key.id
+                if let existing = position[key] {
                     let earlier = merged.resources[existing].source
                     merged.diagnostics.append(Diagnostic(
                         .warning, "\(id) appears again; the copy at \(resource.source) replaces the one at \(earlier)",
                         at: resource.source))
                     merged.resources[existing] = resource
                 } else {
-                    position[id] = merged.resources.count
+                    position[key] = merged.resources.count
                     merged.resources.append(resource)
                 }
             }
         }
         return merged
+    }
+
+    /// An id with its hash computed once, where that can happen in parallel.
+    private struct HashedID: Hashable, Sendable {
+        let id: ResourceID
+        let hash: Int
+        init(_ id: ResourceID) {
+            self.id = id
+            hash = id.hashValue
+        }
+        static func == (a: HashedID, b: HashedID) -> Bool { a.hash == b.hash && a.id == b.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 }
 
@@ -266,11 +280,13 @@ public final class SnapshotIndex: Sendable {
             if let uid = r.uid { byUID[uid] = r }
             byName[NameKey(r.kind, r.namespace, r.name)] = r
         }
+        // Read-only from here on, and read from every core.
+        let uidIndex = byUID, nameIndex = byName
         func owner(of r: Resource) -> Resource? {
             let refs = r.ownerReferences
             guard let ref = refs.first(where: \.controller) ?? refs.first else { return nil }
-            if !ref.uid.isEmpty, let o = byUID[ref.uid] { return o }
-            return byName[NameKey(ref.kind, r.namespace, ref.name)]
+            if !ref.uid.isEmpty, let o = uidIndex[ref.uid] { return o }
+            return nameIndex[NameKey(ref.kind, r.namespace, ref.name)]
         }
         func topOwner(of r: Resource) -> Resource? {
             var current = r
@@ -289,8 +305,10 @@ public final class SnapshotIndex: Sendable {
         var podsByOwner: [ObjectIdentifier: [Resource]] = [:]
         var templates: [PodTemplate] = []
         var topLevel: [Resource] = []
-        for r in workloads {
-            if let top = topOwner(of: r) {
+        // Owner chains are followed on every core (a uid lookup per link); grouping stays in input order.
+        let tops = Parallel.map(workloads.count) { topOwner(of: workloads[$0]) }
+        for (r, top) in zip(workloads, tops) {
+            if let top {
                 if r.kind == "Pod" { podsByOwner[ObjectIdentifier(top), default: []].append(r) }
             } else {
                 topLevel.append(r)
