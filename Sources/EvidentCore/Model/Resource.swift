@@ -113,7 +113,6 @@ public final class Resource: Sendable {
     }
 }
 
-/// How findings and reports name a resource.
 /// An object as the reports name it (`ResourceID.description`): kind, namespace and name, without the API
 /// group. Counting deviating objects counts these.
 public struct ResourceName: Sendable, Hashable {
@@ -128,6 +127,7 @@ public struct ResourceName: Sendable, Hashable {
     }
 }
 
+/// How findings and reports name a resource.
 public struct ResourceReference: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var apiVersion: String
     public var kind: String

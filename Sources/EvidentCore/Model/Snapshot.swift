@@ -139,11 +139,16 @@ public final class PodTemplate: Sendable {
     /// share one evaluation.
     static func normalized(_ pod: Resource) -> PodTemplate {
         var spec = pod.spec
-        if case .map(var members) = spec, members.removeValue(forKey: "nodeName") != nil { spec = .map(members) }
+        if case .map(var members) = spec, members.removeValue(forKey: placementField) != nil { spec = .map(members) }
         var metadata = ValueMap()
-        for key in ["labels", "annotations"] { if let v = pod.body["metadata"]?[key] { metadata[key] = v } }
+        for key in visibleMetadata { if let v = pod.body["metadata"]?[key] { metadata[key] = v } }
         return PodTemplate(pod: pod, spec: spec, metadata: .map(metadata))
     }
+
+    /// The spec member that only places a pod (on a node), left out of `normalized`.
+    static let placementField = "nodeName"
+    /// The metadata members `normalized` keeps.
+    static let visibleMetadata = ["labels", "annotations"]
 }
 
 /// Pods of one owner that look the same to a pod-spec check: the same spec apart from `nodeName`, and the
@@ -156,33 +161,31 @@ public struct PodVariant: Sendable {
     /// How many of the owner's pods have this variant.
     public let count: Int
 
-    /// What `PodTemplate.normalized` keeps of a pod, compared in place: the spec's members but `nodeName`,
-    /// and the labels and annotations. Grouping builds no normalised copy for pods that repeat a variant.
+    /// What `PodTemplate.normalized` keeps of a pod, compared in place: the spec's members but the
+    /// placement field, and the visible metadata. Grouping builds no normalised copy for pods that repeat
+    /// a variant.
     private struct Key: Hashable {
         let spec: Value
-        let labels: Value?
-        let annotations: Value?
+        let metadata: [Value?]
 
         init(_ pod: Resource) {
             spec = pod.spec
-            let metadata = pod.body["metadata"]
-            labels = metadata?["labels"]
-            annotations = metadata?["annotations"]
+            metadata = PodTemplate.visibleMetadata.map { pod.body["metadata"]?[$0] }
         }
 
         static func == (a: Key, b: Key) -> Bool {
-            guard a.labels == b.labels, a.annotations == b.annotations else { return false }
+            guard a.metadata == b.metadata else { return false }
             guard case .map(let x) = a.spec, case .map(let y) = b.spec else { return a.spec == b.spec }
-            return x.lazy.filter { $0.key != "nodeName" }.elementsEqual(y.lazy.filter { $0.key != "nodeName" }) {
+            let placement = PodTemplate.placementField
+            return x.lazy.filter { $0.key != placement }.elementsEqual(y.lazy.filter { $0.key != placement }) {
                 $0.key == $1.key && $0.value == $1.value
             }
         }
 
         func hash(into hasher: inout Hasher) {
-            hasher.combine(labels)
-            hasher.combine(annotations)
+            hasher.combine(metadata)
             guard case .map(let members) = spec else { return hasher.combine(spec) }
-            for (key, value) in members where key != "nodeName" {
+            for (key, value) in members where key != PodTemplate.placementField {
                 hasher.combine(key)
                 hasher.combine(value)
             }
@@ -367,8 +370,8 @@ private final class SharedCache: @unchecked Sendable {
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
 
-    /// Drops the values whose keys start with `prefix`; freeing them (millions of small objects for a large cluster's network analysis)
-    /// happens on another thread, alongside what the caller does next.
+    /// Drops the values whose keys start with `prefix`. Freeing them (millions of small objects for a large
+    /// cluster's network analysis) happens on another thread, alongside what the caller does next.
     func remove(prefix: String) {
         let dropped = Dropped(lock.withLock {
             let gone = entries.filter { $0.key.hasPrefix(prefix) }

@@ -51,15 +51,19 @@ public enum Value: Sendable, Equatable, Hashable {
         guard case .map(let members) = self else { return [:] }
         var out: [String: String] = [:]
         out.reserveCapacity(members.count)
-        for (k, v) in members {
-            switch v {
-            case .string(let s): out[k] = s
-            case .int(let i): out[k] = String(i)
-            case .bool(let b): out[k] = String(b)
-            default: continue
-            }
-        }
+        for (k, v) in members { if let s = v.memberText { out[k] = s } }
         return out
+    }
+
+    /// A member of a string map as `stringMap` reads it: a string as it is, an integer or boolean printed,
+    /// nil for anything else.
+    public var memberText: String? {
+        switch self {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .bool(let b): return String(b)
+        default: return nil
+        }
     }
 
     /// A list of strings; non-string members are skipped.
@@ -84,15 +88,15 @@ public enum Value: Sendable, Equatable, Hashable {
         // path into an array each time cost more than the lookups. Empty segments are skipped, as before.
         var current = self
         var rest = Substring(path)
-        while !rest.isEmpty {
+        while true {
             let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
             if dot != rest.startIndex {
-                guard let next = current[String(rest[rest.startIndex..<dot])] else { return nil }
+                guard let next = current[String(rest[..<dot])] else { return nil }
                 current = next
             }
-            rest = dot == rest.endIndex ? rest[dot...] : rest[rest.index(after: dot)...]
+            guard dot != rest.endIndex else { return current }
+            rest = rest[rest.index(after: dot)...]
         }
-        return current
     }
 }
 

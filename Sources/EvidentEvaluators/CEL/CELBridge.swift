@@ -3,36 +3,24 @@ import EvidentCore
 
 extension CELValue {
     /// A document value (a snapshot object, a parameter) as a CEL value. Map keys are sorted, so that
-    /// iteration and output are deterministic.
-    public init(_ value: Value) {
+    /// iteration and output are deterministic. With `use`, only as much as an expression can observe
+    /// (`CELProgram.fieldUse`): maps along the selected paths keep only the selected keys.
+    public init(_ value: Value, keeping use: CELFieldUse = .everything) {
         switch value {
         case .null: self = .null
         case .bool(let b): self = .bool(b)
         case .int(let i): self = .int(Int64(i))
         case .double(let d): self = .double(d)
         case .string(let s): self = .string(s)
-        case .list(let items): self = .list(items.map(CELValue.init))
+        case .list(let items): self = .list(items.map { CELValue($0) })
         case .map(let members):
             var m = CELMap()
-            for key in members.keys.sorted() {
-                if let v = members[key] { m.insert(.string(key), CELValue(v)) }
+            for key in (use.whole ? Array(members.keys) : Array(use.fields.keys)).sorted() {
+                guard let v = members[key] else { continue }
+                m.insert(.string(key), CELValue(v, keeping: use.whole ? .everything : use.fields[key] ?? .everything))
             }
             self = .map(m)
         }
-    }
-
-    /// As much of a document value as an expression can observe (`CELProgram.fieldUse`): maps along the
-    /// selected paths keep only the selected keys.
-    public init(_ value: Value, keeping use: CELFieldUse) {
-        guard !use.whole, case .map(let members) = value else {
-            self.init(value)
-            return
-        }
-        var m = CELMap()
-        for key in use.fields.keys.sorted() {
-            if let v = members[key], let inner = use.fields[key] { m.insert(.string(key), CELValue(v, keeping: inner)) }
-        }
-        self = .map(m)
     }
 }
 

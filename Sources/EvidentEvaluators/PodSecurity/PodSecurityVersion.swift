@@ -110,14 +110,9 @@ enum PodSecurityFields {
 
     /// The pod's annotations, in key order (for stable output).
     static func annotations(of pod: PodSpecContext) -> [(key: String, value: String)] {
-        // A map's members are already in key order; values as `stringMap` reads them.
-        (pod.metadata["annotations"]?.map ?? ValueMap()).compactMap { member -> (key: String, value: String)? in
-            switch member.value {
-            case .string(let s): return (member.key, s)
-            case .int(let i): return (member.key, String(i))
-            case .bool(let b): return (member.key, String(b))
-            default: return nil
-            }
+        // A map's members are already in key order.
+        (pod.metadata["annotations"]?.map ?? ValueMap()).compactMap { member in
+            member.value.memberText.map { (member.key, $0) }
         }
     }
 
