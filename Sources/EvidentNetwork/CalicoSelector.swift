@@ -89,7 +89,10 @@ public indirect enum CalicoSelector: Sendable, Hashable, CustomStringConvertible
         case .contains(let k, let v): return "\(k) contains \(quote(v))"
         case .startsWith(let k, let v): return "\(k) starts with \(quote(v))"
         case .endsWith(let k, let v): return "\(k) ends with \(quote(v))"
-        case .not(let e): return "!(\(e))"
+        // `&&` and `||` print in parentheses of their own; anything else needs none after `!`. (Found by
+        // FuzzCalico: `!(…)` for every `!` printed a chain of 250 negations 500 levels deep, past the
+        // parser's bound, so the printed form no longer parsed.)
+        case .not(let e): return "!\(e)"
         case .and(let a, let b): return "(\(a) && \(b))"
         case .or(let a, let b): return "(\(a) || \(b))"
         }

@@ -65,6 +65,7 @@ struct CalicoSelectorTests {
     @Test("the printed form parses back to the same selector", arguments: [
         #"tier in {"baa== '"}"#, #"app == "it's""#, #"a != "'" || b contains "x'y" && c starts with "'""#,
         #"!(d ends with "'") && e not in {"'", 'plain'}"#, "has(app) && app == 'web'", "all()", "global()",
+        "!!has(a) && !(b == 'x' || !c != 'y')", String(repeating: "!", count: 490) + "all()",
     ])
     func printedFormRoundTrips(_ text: String) throws {
         let selector = try CalicoSelector.parse(text)
