@@ -496,14 +496,21 @@ public final class NetworkAnalysis: Sendable {
         var ingressIndex: [[Int]: Int] = [:]
         var ingressSources: [Bitset] = []
         var ingressSourcesOf: [Int] = []
+        // Equal sets are kept once: a large cluster has tens of thousands of (plan, ports) keys but only a
+        // handful of different sets (5 for the 22,000 keys of 47,000 classes at 150,000 pods), and each
+        // dense set is a bit per class.
+        var sourceSetIndex: [Bitset: Int] = [:]
         for c in classes.indices {
             let key = [ingressPlanOf[c], portsOf[c]]
             if let i = ingressIndex[key] { ingressSourcesOf.append(i); continue }
-            ingressIndex[key] = ingressSources.count
-            ingressSourcesOf.append(ingressSources.count)
-            // Compacted as each is made: a large cluster has tens of thousands of them, and all of them dense
-            // at once would be a bit per class each (130 MB for 22,000 sets of 47,000 classes).
-            ingressSources.append(permitted(ingressPlanOf[c], namedPorts: classes[c].namedPorts).compacted())
+            let set = permitted(ingressPlanOf[c], namedPorts: classes[c].namedPorts).compacted()
+            let i = sourceSetIndex[set] ?? ingressSources.count
+            if i == ingressSources.count {
+                sourceSetIndex[set] = i
+                ingressSources.append(set)
+            }
+            ingressIndex[key] = i
+            ingressSourcesOf.append(i)
         }
         self.egressSources = egressSources.map { $0.compacted() }
         self.egressSourcesOf = egressSourcesOf

@@ -144,7 +144,7 @@ struct JSONReader {
             var none: [Int] = []
             let start = pos
             _ = try readArray(lines: &none, record: false, context: .plain, sink: nil, until: nil)
-            return subtrees.share(lastArray, bytes, start..<pos)
+            return subtrees.share(lastArray, bytes, start..<pos, limit: SubtreeTable.maxArrayBytes)
         case UInt8(ascii: "\""): return .string(try readString())
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
