@@ -356,4 +356,53 @@ struct SnapshotLoaderTests {
         }
         #expect(lines.count == 2 && lines[0] == lines[1])
     }
+
+    @Test("JSON: text written again under the same member is reused; lines and errors after it keep their place")
+    func repeatedTextIsReused() throws {
+        let containers = """
+            [
+                            {"name": "app", "image": "registry.example/app:1.0",
+                             "ports": [{"containerPort": 8080}]}
+                        ]
+            """
+        func pod(_ name: String, _ containers: String, node: String = "n1") -> String {
+            "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"\(name)\", \"namespace\": \"a\"},\n"
+                + "            \"spec\": {\"nodeName\": \"\(node)\", \"containers\": \(containers)}}"
+        }
+        let changed = containers.replacingOccurrences(of: "8080", with: "8081")
+        let items = [pod("p1", containers), pod("p2", containers, node: "n2"), pod("p3", changed),
+                     // The same text one level deeper: read again, not reused.
+                     "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"},\n"
+                        + "            \"data\": {\"x\": {\"containers\": \(containers)}}}",
+                     pod("p4", containers)]
+        let text = Self.kubectlList(items)
+        let s = try SnapshotLoader.load(Data(text.utf8), path: "r.json")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let expected = ["p1", "p2", "p3", "\"c\"", "p4"].map { name in
+            (lines.firstIndex { $0.contains("\"name\": \(name.hasPrefix("\"") ? name : "\"\(name)\"")") } ?? -1) + 1
+        }
+        #expect(s.resources.map(\.source.line) == expected)
+        func storage(_ value: Value?) -> UnsafeRawPointer? {
+            value?.list?.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        let bodies = s.resources.map(\.body)
+        #expect(bodies[0].at("spec.containers") == bodies[1].at("spec.containers"))
+        #expect(storage(bodies[0].at("spec.containers")) == storage(bodies[1].at("spec.containers")))
+        #expect(bodies[2].at("spec.containers")?[0]?.at("ports")?[0]?["containerPort"] == .int(8081))
+        #expect(bodies[3].at("data.x.containers") == bodies[0].at("spec.containers"))
+        #expect(bodies[4].at("spec.containers") == bodies[0].at("spec.containers"))
+        #expect(bodies[1].at("spec.nodeName") == .string("n2"))
+
+        // An error after reused text is reported at its own line and column.
+        let broken = Self.kubectlList([pod("p1", containers), pod("p2", containers) + " x"])
+        let brokenLines = broken.split(separator: "\n", omittingEmptySubsequences: false)
+        let errorLine = (brokenLines.firstIndex { $0.hasSuffix("} x") } ?? -1) + 1
+        #expect(throws: LoadError.self) { try SnapshotLoader.load(Data(broken.utf8), path: "b.json") }
+        do {
+            _ = try SnapshotLoader.load(Data(broken.utf8), path: "b.json")
+        } catch {
+            #expect(error.location.line == errorLine)
+            #expect(error.location.column == brokenLines[errorLine - 1].count)
+        }
+    }
 }

@@ -105,3 +105,55 @@ struct SubtreeTable {
         return value
     }
 }
+
+/// Remembers, per member name and depth, the last object or array written under it, so that the same text
+/// met again (the containers, volumes and tolerations of the next pod of the same owner) is recognised by
+/// comparing bytes, before anything is built: the reader then skips the text and reuses the value.
+///
+/// Equal bytes give an equal value: JSON text that parsed once, at the same depth, parses the same way again
+/// and ends at the same offset, so nothing needs checking but the comparison. A fixed-size table keyed by
+/// the raw bytes of the member name (which stay in the input buffer): bounded memory, no string hashing.
+struct RepeatTable {
+    private static let slotBits = 10
+    /// Shorter values are cheaper to read than to look up.
+    static let minBytes = 64
+    struct Entry {
+        var value: Value
+        var keyStart: Int
+        var keyCount: Int
+        var depth: Int
+        var start: Int
+        var count: Int
+        /// Newlines in the value's text, and the bytes after its last one.
+        var newlines: Int
+        var tail: Int
+    }
+    private var slots: [Entry?] = []
+
+    private static func slot(_ base: UnsafeRawPointer, _ key: Range<Int>, depth: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(depth)
+        for i in key {
+            hash ^= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int(truncatingIfNeeded: (hash ^ (hash >> 32)) & UInt64((1 << slotBits) - 1))
+    }
+
+    /// The entry for the member name at `key` (raw bytes, without quotes) whose value's text, at `depth`,
+    /// is what starts at `position`.
+    func match(_ bytes: UnsafeRawBufferPointer, key: Range<Int>, depth: Int, at position: Int) -> Entry? {
+        guard !slots.isEmpty, let base = bytes.baseAddress,
+              let entry = slots[Self.slot(base, key, depth: depth)],
+              entry.depth == depth, entry.keyCount == key.count, entry.count <= bytes.count - position,
+              memcmp(base + entry.keyStart, base + key.lowerBound, key.count) == 0,
+              memcmp(base + entry.start, base + position, entry.count) == 0
+        else { return nil }
+        return entry
+    }
+
+    mutating func remember(_ entry: Entry, _ bytes: UnsafeRawBufferPointer) {
+        guard entry.count >= Self.minBytes, let base = bytes.baseAddress else { return }
+        if slots.isEmpty { slots = Array(repeating: nil, count: 1 << Self.slotBits) }
+        slots[Self.slot(base, entry.keyStart..<(entry.keyStart + entry.keyCount), depth: entry.depth)] = entry
+    }
+}
