@@ -87,7 +87,7 @@ enum JUnitReport {
         case .satisfied:
             return out + "/>\n"
         case .notSatisfied:
-            let affected = ReportModel.affectedResources(c, listing: 0)
+            let affected = c.deviatingObjects()
             let message = affected.count == 0 ? (c.reason ?? "the control deviates from the plan")
                 : "\(Text.plural(affected.count, "resource")) \(affected.count == 1 ? "deviates" : "deviate")"
             out += ">\n      <failure message=\(attr(message)) type=\"not-satisfied\">"
@@ -117,8 +117,9 @@ enum JUnitReport {
     private static func body(_ c: ControlResult, statuses: Set<Finding.Status>, maxRows: Int) -> String {
         var lines: [String] = []
         if let reason = c.reason { lines.append(reason) }
-        let findings = c.findings.filter { statuses.contains($0.status) }
-        for f in findings.prefix(max(0, maxRows)) {
+        // Counted in place: a control can have 100,000 findings, of which a few rows are shown.
+        let count = c.findings.withUnsafeBufferPointer { list in list.indices.count { statuses.contains(list[$0].status) } }
+        for f in c.findings.lazy.filter({ statuses.contains($0.status) }).prefix(max(0, maxRows)) {
             var line = f.resource?.description ?? "Cluster-wide"
             if let source = f.source { line += " (\(source.file):\(source.line))" }
             if let path = f.path {
@@ -131,8 +132,8 @@ enum JUnitReport {
             line += " - " + f.message
             lines.append(Text.capped(Text.line(line), 2_000))
         }
-        if findings.count > maxRows {
-            lines.append("... \(findings.count - max(0, maxRows)) more in results.json")
+        if count > maxRows {
+            lines.append("... \(count - max(0, maxRows)) more in results.json")
         }
         return lines.joined(separator: "\n")
     }

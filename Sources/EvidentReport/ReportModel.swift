@@ -404,7 +404,7 @@ public struct ReportModel: Sendable {
             }
         deviations = deviationIndexes.map { i in
             let c = result.controls[i]
-            let affected = Self.affectedResources(c, listing: Self.resourcesShown)
+            let affected = c.deviatingObjects(listing: Self.resourcesShown)
             let shown = affected.first
             return Deviation(
                 anchor: anchors[i], id: Text.line(c.control.id), title: Text.line(c.control.title),
@@ -506,19 +506,6 @@ public struct ReportModel: Sendable {
                 + "exceptions.")
         }
         return (sentence, details)
-    }
-
-    /// How many distinct objects fail or could not be checked in `control` (the cluster counting once), and
-    /// the names of the first `limit` of them in finding order (`Cluster-wide` for the cluster).
-    static func affectedResources(_ control: ControlResult, listing limit: Int) -> (count: Int, first: [String]) {
-        var seen: Set<ResourceName?> = []  // nil: the cluster
-        var first: [String] = []
-        for f in control.findings where f.status != .waived {
-            if seen.insert(f.resource.map(ResourceName.init)).inserted, first.count < limit {
-                first.append(f.resource?.description ?? "Cluster-wide")
-            }
-        }
-        return (seen.count, first)
     }
 
     /// Lower-case letters, digits, `.`, `_` and `-`; anything else becomes `-`.

@@ -199,7 +199,7 @@ public struct AuditEngine: Sendable {
             let (checkResult, checkFindings) = Self.judge(check, resultOf(check), exceptions: exceptions, now: options.now,
                                                           matched: &matchedExceptions, used: &usedExceptions)
             checkResults.append(checkResult)
-            findings += checkFindings
+            if findings.isEmpty { findings = checkFindings } else { findings += checkFindings }
             if let reason = checkResult.reason, reasons[checkResult.status] == nil {
                 reasons[checkResult.status] = reason
             }

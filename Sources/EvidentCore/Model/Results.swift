@@ -74,28 +74,40 @@ public struct Finding: Sendable, Hashable {
 
     /// Whether `a` comes before `b` in `sortKey` order, comparing field by field without building the keys
     /// (a control's findings can number 100,000, and sorting them compares each a few dozen times).
-    public static func precedes(_ a: Finding, _ b: Finding) -> Bool { order(a, b) < 0 }
-
-    /// -1, 0 or 1 as `a` comes before, with or after `b` in `sortKey` order.
-    static func order(_ a: Finding, _ b: Finding) -> Int {
-        func compare(_ x: String, _ y: String) -> Int? { x == y ? nil : x < y ? -1 : 1 }
-        if let c = compare(a.check, b.check) { return c }
-        let ra = a.resource, rb = b.resource
-        if let c = compare(ra?.namespace ?? "", rb?.namespace ?? "") { return c }
-        if let c = compare(ra?.kind ?? "", rb?.kind ?? "") { return c }
-        if let c = compare(ra?.name ?? "", rb?.name ?? "") { return c }
-        if let c = compare(a.path ?? "", b.path ?? "") { return c }
-        return compare(a.message, b.message) ?? 0
+    public static func precedes(_ a: Finding, _ b: Finding) -> Bool {
+        withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in order(a, b) < 0 } }
     }
 
-    /// `findings` in `sortKey` order; equal ones keep their order. Sorts positions, then moves each finding
-    /// once: a sort moving the findings themselves copies a dozen fields per step.
+    /// -1, 0 or 1 as `a` comes before, with or after `b` in `sortKey` order. On pointers: a finding passed
+    /// by value from an array is copied first (a dozen reference-count updates), millions of times in a sort.
+    static func order(_ a: UnsafePointer<Finding>, _ b: UnsafePointer<Finding>) -> Int {
+        func compare(_ x: String, _ y: String) -> Int? { x == y ? nil : x < y ? -1 : 1 }
+        if let c = compare(a.pointee.check, b.pointee.check) { return c }
+        if let c = compare(a.pointee.resource?.namespace ?? "", b.pointee.resource?.namespace ?? "") { return c }
+        if let c = compare(a.pointee.resource?.kind ?? "", b.pointee.resource?.kind ?? "") { return c }
+        if let c = compare(a.pointee.resource?.name ?? "", b.pointee.resource?.name ?? "") { return c }
+        if let c = compare(a.pointee.path ?? "", b.pointee.path ?? "") { return c }
+        return compare(a.pointee.message, b.pointee.message) ?? 0
+    }
+
+    /// `findings` in `sortKey` order; equal ones keep their order. Findings already in order (most checks
+    /// report them so) are returned as they are; others are sorted by position, then each is moved once.
     public static func sorted(_ findings: [Finding]) -> [Finding] {
-        let positions = findings.indices.sorted { i, j in
-            let c = order(findings[i], findings[j])
-            return c != 0 ? c < 0 : i < j
+        findings.withUnsafeBufferPointer { list in
+            guard let base = list.baseAddress else { return findings }
+            var inOrder = true
+            var k = 1
+            while k < list.count, inOrder {
+                inOrder = order(base + k - 1, base + k) <= 0
+                k += 1
+            }
+            if inOrder { return findings }
+            let positions = list.indices.sorted { i, j in
+                let c = order(base + i, base + j)
+                return c != 0 ? c < 0 : i < j
+            }
+            return positions.map { list[$0] }
         }
-        return positions.map { findings[$0] }
     }
 }
 
@@ -161,6 +173,22 @@ public struct ControlResult: Sendable, Hashable {
         self.findings = findings
         self.attestation = attestation
         self.exceptions = exceptions
+    }
+
+    /// How many objects have a finding that is not waived (the cluster counting as one), and the first
+    /// `limit` of them as reports name them (`Kind namespace/name`, `Cluster-wide`). Reads the findings in
+    /// place: a loop over them copied each one.
+    public func deviatingObjects(listing limit: Int = 0) -> (count: Int, first: [String]) {
+        findings.withUnsafeBufferPointer { list in
+            var seen: Set<ResourceName?> = []  // nil: the cluster
+            var first: [String] = []
+            for i in list.indices where list[i].status != .waived {
+                if seen.insert(list[i].resource.map(ResourceName.init)).inserted, first.count < limit {
+                    first.append(list[i].resource?.description ?? "Cluster-wide")
+                }
+            }
+            return (seen.count, first)
+        }
     }
 }
 

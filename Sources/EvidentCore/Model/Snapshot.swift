@@ -24,42 +24,50 @@ public struct Snapshot: Sendable {
     public static func merging(_ parts: [Snapshot]) -> Snapshot {
         var merged = Snapshot()
         let total = parts.reduce(0) { $0 + $1.resources.count }
-        var position: [HashedID: Int] = [:]
-        position.reserveCapacity(total)
         merged.resources.reserveCapacity(total)
+        // The ids' hashes on every core; then an open-addressing table of positions, filled in input order.
+        // A dictionary keyed by the ids took 0.45 s for the 466,000 objects of 150,000 pods: four strings
+        // to copy and retain per entry, and a 40 MB table; this one is 4 bytes a slot, and compares ids only
+        // when the hashes are equal.
+        let all = parts.flatMap(\.resources)
+        let hashes = Parallel.map(all.count) { all[$0].id.hashValue }
+        var capacity = 16
+        while capacity < total * 2 { capacity *= 2 }
+        let mask = capacity - 1
+        var slots = [Int32](repeating: -1, count: capacity)
+        var firstOf: [Int] = []  // per merged position: the input position holding its first occurrence
+        firstOf.reserveCapacity(total)
+        var next = 0
         for part in parts {
             merged.diagnostics += part.diagnostics
             if let record = part.capture { merged.capture = merged.capture.map { $0.merged(with: record) } ?? record }
             if let t = part.newestTimestamp, t > (merged.newestTimestamp ?? .distantPast) { merged.newestTimestamp = t }
-            // The ids and their hashes on every core; the table itself is filled in input order.
-            let ids = Parallel.map(part.resources.count) { HashedID(part.resources[$0].id) }
-            for (resource, key) in zip(part.resources, ids) {
-                let id = key.id
-                if let existing = position[key] {
-                    let earlier = merged.resources[existing].source
-                    merged.diagnostics.append(Diagnostic(
-                        .warning, "\(id) appears again; the copy at \(resource.source) replaces the one at \(earlier)",
-                        at: resource.source))
-                    merged.resources[existing] = resource
-                } else {
-                    position[key] = merged.resources.count
-                    merged.resources.append(resource)
+            for resource in part.resources {
+                let g = next
+                next += 1
+                var slot = hashes[g] & mask
+                while true {
+                    let m = Int(slots[slot])
+                    if m < 0 {
+                        slots[slot] = Int32(merged.resources.count)
+                        firstOf.append(g)
+                        merged.resources.append(resource)
+                        break
+                    }
+                    let f = firstOf[m]
+                    if hashes[f] == hashes[g], all[f].id == resource.id {
+                        let earlier = merged.resources[m].source
+                        merged.diagnostics.append(Diagnostic(
+                            .warning, "\(resource.id) appears again; the copy at \(resource.source) replaces the one at \(earlier)",
+                            at: resource.source))
+                        merged.resources[m] = resource
+                        break
+                    }
+                    slot = (slot + 1) & mask
                 }
             }
         }
         return merged
-    }
-
-    /// An id with its hash computed once, where that can happen in parallel.
-    private struct HashedID: Hashable, Sendable {
-        let id: ResourceID
-        let hash: Int
-        init(_ id: ResourceID) {
-            self.id = id
-            hash = id.hashValue
-        }
-        static func == (a: HashedID, b: HashedID) -> Bool { a.hash == b.hash && a.id == b.id }
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 }
 

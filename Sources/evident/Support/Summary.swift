@@ -16,7 +16,7 @@ enum Summary {
             if !deviations.isEmpty {
                 out += "Deviations:\n"
                 for c in deviations.prefix(40) {
-                    let resources = Set(c.findings.filter { $0.status != .waived }.map { $0.resource?.description ?? "cluster" }).count
+                    let resources = c.deviatingObjects().count
                     let what = resources > 0 ? " (\(resources) resource\(resources == 1 ? "" : "s"))" : ""
                     out += "  \(c.status == .error ? "!" : "✘") \(c.control.id) [\(c.severity.rawValue)] \(c.control.title)\(what)\n"
                 }
