@@ -5,6 +5,11 @@
 /// so that a lookup goes on to the enclosing object as before.
 enum MustacheBox {
     static func box(_ value: Any) -> Any {
+        // Text and numbers, most of the leaves, without a Mirror each.
+        switch value {
+        case is String, is Int, is Bool, is Double: return value
+        default: break
+        }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .struct, .class:
@@ -22,8 +27,16 @@ enum MustacheBox {
     }
 
     private static func unwrap(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first?.value
+        guard let optional = value as? AnyOptional else { return value }
+        return optional.wrapped
     }
+}
+
+/// Any `Optional`, to tell a nil optional held in an `Any` without a Mirror.
+private protocol AnyOptional {
+    var wrapped: Any? { get }
+}
+
+extension Optional: AnyOptional {
+    fileprivate var wrapped: Any? { self.map { $0 } }
 }

@@ -411,14 +411,41 @@ public enum Timestamp {
         } else {
             return nil
         }
-        // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+        return Double(days(year: y, month: mo, day: d) * 86_400 + h * 3_600 + mi * 60 + sec - offset) + fraction
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date, after Howard Hinnant's `days_from_civil`.
+    ///
+    /// Calendar arithmetic by hand: Foundation's `Calendar` and `ISO8601DateFormatter` load ICU, whose
+    /// code and data are 7 MB of every run's memory for three date conversions.
+    static func days(year y: Int, month mo: Int, day d: Int) -> Int {
         let yy = mo <= 2 ? y - 1 : y
         let era = (yy >= 0 ? yy : yy - 399) / 400
         let yoe = yy - era * 400
         let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Double(days * 86_400 + h * 3_600 + mi * 60 + sec - offset) + fraction
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01, after Howard Hinnant's `civil_from_days`.
+    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// The UTC day of `date` and the whole seconds into it (fractions dropped).
+    static func utc(_ date: Date) -> (year: Int, month: Int, day: Int, second: Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (y, m, d) = civil(days: days)
+        return (y, m, d, seconds - days * 86_400)
     }
 
     /// Parses an RFC 3339 time; nil when malformed.
@@ -426,10 +453,9 @@ public enum Timestamp {
 
     /// Formats as RFC 3339 in UTC without fractions: `2026-11-27T07:00:00Z`.
     public static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        let t = utc(date)
+        return PlanDate(year: t.year, month: t.month, day: t.day).description + "T" + Decimal2.padded(t.second / 3_600)
+            + ":" + Decimal2.padded(t.second / 60 % 60) + ":" + Decimal2.padded(t.second % 60) + "Z"
     }
 }
 

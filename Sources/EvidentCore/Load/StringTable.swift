@@ -27,26 +27,40 @@ enum UTF8Text {
     }
 }
 
+/// Sizes of the loaders' fixed-size tables.
+enum TableSize {
+    /// About one slot per `bytesPerSlot` bytes of input: a power of two from 256 to `1 << maxBits`.
+    static func slots(for inputBytes: Int, bytesPerSlot: Int, maxBits: Int) -> Int {
+        var count = 256
+        while count < (1 << maxBits), count < inputBytes / bytesPerSlot { count *= 2 }
+        return count
+    }
+}
+
 /// Interns strings read from bytes, so that the many repeats of a snapshot (image references, label values,
 /// times, annotation keys) share one heap copy. Only strings of 16 to 96 bytes go through it: shorter ones
 /// live inline in a Swift `String`, longer ones rarely repeat. A fixed-size table where a newer string
 /// replaces an older one in the same slot: bounded memory, no rehashing.
 struct StringTable {
-    private static let slotBits = 14
+    private let mask: Int
     private var slots: [String?] = []
+
+    /// For an input of `inputBytes`: the table grows with it up to 16,384 slots (a table per file of a
+    /// folder of small manifests would otherwise cost more than the strings it saves).
+    init(inputBytes: Int = .max) { mask = TableSize.slots(for: inputBytes, bytesPerSlot: 64, maxBits: 14) - 1 }
 
     /// The interned string equal to `bytes`, or nil when `bytes` is out of range or not valid UTF-8 (the
     /// caller then decodes it itself, and reports invalid UTF-8).
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> String? {
         let count = bytes.count
         guard count >= 16, count <= 96 else { return nil }
-        if slots.isEmpty { slots = Array(repeating: nil, count: 1 << Self.slotBits) }
+        if slots.isEmpty { slots = Array(repeating: nil, count: mask + 1) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
-        let slot = Int(truncatingIfNeeded: (hash ^ (hash >> 29)) & UInt64((1 << Self.slotBits) - 1))
+        let slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
         if let existing = slots[slot], existing.utf8.count == count {
             let same = existing.utf8.withContiguousStorageIfAvailable { stored in
                 stored.elementsEqual(bytes)
@@ -69,23 +83,29 @@ struct StringTable {
 /// Callers raise it for arrays, whose elements are shared anyway: a pod's `containers` is often 2 to 4 KB,
 /// and sharing it whole saved a tenth of a 150,000-pod snapshot's memory (878 to 800 MiB).
 struct SubtreeTable {
-    private static let slotBits = 15
     static let maxBytes = 2048
     static let maxArrayBytes = 16384
     private struct Entry {
         var value: Value
         var start: Int
         var count: Int
+        var salt: Int
     }
+    private let mask: Int
     private var slots: [Entry?] = []
 
+    /// For an input of `inputBytes`: up to 32,768 slots, fewer for a small file.
+    init(inputBytes: Int = .max) { mask = TableSize.slots(for: inputBytes, bytesPerSlot: 256, maxBits: 15) - 1 }
+
+    /// `salt`: what else the text's meaning depends on (YAML: the column it starts at); only equal salts
+    /// share.
     mutating func share(_ value: Value, _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>,
-                        limit: Int = maxBytes) -> Value {
+                        limit: Int = maxBytes, salt: Int = 0) -> Value {
         let count = range.count
         guard count >= 8, count <= limit, let base = bytes.baseAddress else { return value }
-        if slots.isEmpty { slots = Array(repeating: nil, count: 1 << Self.slotBits) }
+        if slots.isEmpty { slots = Array(repeating: nil, count: mask + 1) }
         let start = base + range.lowerBound
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+        var hash: UInt64 = (0x9E37_79B9_7F4A_7C15 ^ UInt64(count)) &+ UInt64(truncatingIfNeeded: salt) &* 0x2545_F491_4F6C_DD1D
         var offset = 0
         while offset + 8 <= count {
             hash = (hash ^ start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
@@ -97,11 +117,12 @@ struct SubtreeTable {
             offset += 1
         }
         hash ^= hash >> 31
-        let slot = Int(truncatingIfNeeded: hash & UInt64((1 << Self.slotBits) - 1))
-        if let entry = slots[slot], entry.count == count, memcmp(base + entry.start, start, count) == 0 {
+        let slot = Int(truncatingIfNeeded: hash) & mask
+        if let entry = slots[slot], entry.count == count, entry.salt == salt,
+           memcmp(base + entry.start, start, count) == 0 {
             return entry.value
         }
-        slots[slot] = Entry(value: value, start: range.lowerBound, count: count)
+        slots[slot] = Entry(value: value, start: range.lowerBound, count: count, salt: salt)
         return value
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 public enum Digest {
     /// The lowercase hex SHA-256 of `bytes`.
     public static func sha256(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Decimal2.hex(SHA256.hash(data: bytes))
     }
 
     /// The SHA-256 of `bytes`, hashed in chunks; `done` is told each range once it has been read, so that a
@@ -19,7 +19,7 @@ public enum Digest {
             done(start..<end)
             start = end
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Decimal2.hex(hasher.finalize())
     }
 
     /// The SHA-256 and length of a stream that `next` hands over in chunks (nil at the end), so that a large
@@ -31,6 +31,6 @@ public enum Digest {
             hasher.update(data: chunk)
             count += chunk.count
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), count)
+        return (Decimal2.hex(hasher.finalize()), count)
     }
 }

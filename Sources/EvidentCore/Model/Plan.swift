@@ -26,26 +26,44 @@ public struct PlanDate: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// The UTC calendar day of `date`.
     public init(date: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+        let t = Timestamp.utc(date)
+        self.init(year: t.year, month: t.month, day: t.day)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        let digits = String(abs(year))
+        return (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-"
+            + Decimal2.padded(month) + "-" + Decimal2.padded(day)
+    }
 
     /// The first instant after this day ends, in UTC.
     public var endOfDay: Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? .distantPast
-        return start.addingTimeInterval(86_400)
+        Date(timeIntervalSince1970: Double((Timestamp.days(year: year, month: month, day: day) + 1) * 86_400))
     }
 
     /// Whether the day has fully passed at `now` (an expiry on this day is still valid during it).
     public func hasPassed(at now: Date) -> Bool { now >= endOfDay }
 
     public static func < (a: PlanDate, b: PlanDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+}
+
+/// Two-digit decimal numbers, as dates and hex digests print them (without `String(format:)`, which goes
+/// through Foundation's locale machinery).
+enum Decimal2 {
+    /// `n` in decimal with at least two digits: `07`, `12`.
+    static func padded(_ n: Int) -> String { n >= 0 && n < 10 ? "0" + String(n) : String(n) }
+
+    /// Lowercase hex, two digits a byte.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 /// A plan's reference to a catalog, with the controls it leaves out of scope.
