@@ -39,8 +39,8 @@ struct JSONReader {
     private var line = 1
     private var lineStart = 0
     private var depth = 0
-    private var strings = StringTable()
-    private var subtrees = SubtreeTable()
+    private var strings: StringTable
+    private var subtrees: SubtreeTable
     private var repeats = RepeatTable()
     /// Told, now and then, that the bytes before an offset will not be read again (a mapped file's pages
     /// can go).
@@ -63,6 +63,8 @@ struct JSONReader {
         self.lineStart = start
         self.released = start
         self.releaseBase = start
+        strings = StringTable(inputBytes: bytes.count)
+        subtrees = SubtreeTable(inputBytes: bytes.count)
     }
 
     /// Reads one or more whitespace-separated JSON values.
