@@ -1,6 +1,7 @@
 @testable import EvidentCore
 import Foundation
 import Testing
+import Yams
 
 @Suite("Snapshot loader")
 struct SnapshotLoaderTests {
@@ -223,6 +224,66 @@ struct SnapshotLoaderTests {
             metadata: {name: c, creationTimestamp: "2026-03-04T05:06:07Z"}
             """)
         #expect(s.newestTimestamp == Date(timeIntervalSince1970: 1_772_600_767.5))
+    }
+
+    /// Dates are computed by hand (Foundation's calendars load ICU): every 13th day over five centuries, and
+    /// times around midnight, agree with a Gregorian `Calendar` in UTC.
+    @Test("dates and RFC 3339 times by hand agree with Foundation's Gregorian calendar")
+    func calendarArithmetic() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        for days in stride(from: -25_567, through: 157_000, by: 13) {  // 1900 to 2399
+            let date = Date(timeIntervalSince1970: Double(days) * 86_400 + 43_200.75)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let day = PlanDate(date: date)
+            #expect([day.year, day.month, day.day] == [c.year, c.month, c.day], "\(days)")
+            let start = try #require(calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day)))
+            #expect(day.endOfDay == start.addingTimeInterval(86_400))
+            #expect(Timestamp.days(year: day.year, month: day.month, day: day.day) == days)
+        }
+        for text in ["1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "2000-02-29T23:59:59Z", "2100-03-01T00:00:00Z",
+                     "2026-11-27T12:00:00Z", "0999-01-01T00:00:09Z"] {
+            #expect(Timestamp.parse(text).map(Timestamp.format) == text)
+        }
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 59.9)) == "1970-01-01T00:00:59Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59Z")
+        #expect(PlanDate(year: 2026, month: 3, day: 9).description == "2026-03-09")
+    }
+
+    @Test("YAML: plain integers and booleans read without the resolver give what the resolver gives")
+    func quickScalarsMatchTheResolver() {
+        let plain = ["0", "7", "8080", "-1", "-0", "+5", "007", "0644", "08", "1_000", "123456789012345678",
+                     "1234567890123456789", "-123456789012345678", "true", "false", "True", "yes", "on", "1e3",
+                     "0x1F", "1:30", "12.5", "-", "--1", "1-2"]
+        for text in plain {
+            let tag = YAMLReader.tag(of: Node.Scalar(text, Tag(.implicit)))
+            let slow = YAMLReader.scalarValue(Node.Scalar(text, Tag(tag)), tag: tag)
+            if let quick = YAMLEventReader.quickResolve(text) { #expect(quick == slow, "\(text)") }
+        }
+        #expect(YAMLEventReader.quickResolve("8080") == .int(8080))
+        #expect(YAMLEventReader.quickResolve("0644") == nil)
+    }
+
+    @Test("YAML: equal subtrees share storage; one holding an alias keeps its own meaning")
+    func yamlSubtreesAreShared() throws {
+        let s = try load("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: a}
+            one: &x 1
+            first: {list: [*x, 2, 3, 4], plain: [10, 20, 30, 40]}
+            two: &x 2
+            later: {list: [*x, 2, 3, 4], plain: [10, 20, 30, 40]}
+            """)
+        let body = try #require(s.resources.first?.body)
+        #expect(body.at("first.list") == .list([.int(1), .int(2), .int(3), .int(4)]))
+        #expect(body.at("later.list") == .list([.int(2), .int(2), .int(3), .int(4)]))
+        func storage(_ value: Value?) -> UnsafeRawPointer? {
+            value?.list?.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        #expect(storage(body.at("first.plain")) != nil)
+        // The same text at the same column (block YAML's meaning depends on it): one copy.
+        #expect(storage(body.at("first.plain")) == storage(body.at("later.plain")))
     }
 
     @Test("JSON: what no check needs is dropped while reading, with its syntax still checked")

@@ -263,7 +263,8 @@ struct YAMLEventReader {
         if negative { digits = digits.dropFirst() }
         guard let first = digits.first, digits.count <= 18, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return nil }
-        if first == UInt8(ascii: "0") { return digits.count == 1 ? .int(0) : nil }
+        // `0` is an int, `-0` a float, `0644` octal: those go the long way.
+        if first == UInt8(ascii: "0") { return digits.count == 1 && !negative ? .int(0) : nil }
         var value = 0
         for digit in digits {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
