@@ -12,3 +12,9 @@ void evident_release_free_memory(void) {
     malloc_trim(0);
 #endif
 }
+
+void evident_limit_arenas(int count) {
+#if defined(__GLIBC__)
+    mallopt(M_ARENA_MAX, count);
+#endif
+}

@@ -250,11 +250,12 @@ struct SnapshotLoaderTests {
         #expect(PlanDate(year: 2026, month: 3, day: 9).description == "2026-03-09")
     }
 
-    @Test("YAML: plain integers and booleans read without the resolver give what the resolver gives")
+    @Test("YAML: plain scalars read without the resolver (ints, booleans, untypable text) give what it gives")
     func quickScalarsMatchTheResolver() {
         let plain = ["0", "7", "8080", "-1", "-0", "+5", "007", "0644", "08", "1_000", "123456789012345678",
                      "1234567890123456789", "-123456789012345678", "true", "false", "True", "yes", "on", "1e3",
-                     "0x1F", "1:30", "12.5", "-", "--1", "1-2"]
+                     "0x1F", "1:30", "12.5", "-", "--1", "1-2", "2026-10-01T12:00:00Z", "2026-10-01", "100m", "256Mi",
+                     "10.0.0.1", "1.2.3", ".inf", ".NaN", "~", "null", "Off", "y", "1e+3", "0b101", "v1.2", "8080/TCP"]
         for text in plain {
             let tag = YAMLReader.tag(of: Node.Scalar(text, Tag(.implicit)))
             let slow = YAMLReader.scalarValue(Node.Scalar(text, Tag(tag)), tag: tag)
@@ -262,6 +263,8 @@ struct SnapshotLoaderTests {
         }
         #expect(YAMLEventReader.quickResolve("8080") == .int(8080))
         #expect(YAMLEventReader.quickResolve("0644") == nil)
+        #expect(YAMLEventReader.quickResolve("2026-10-01T12:00:00Z") == .string("2026-10-01T12:00:00Z"))
+        #expect(YAMLEventReader.quickResolve("1e+3") == nil)
     }
 
     @Test("YAML: equal subtrees share storage; one holding an alias keeps its own meaning")

@@ -255,9 +255,12 @@ struct YAMLEventReader {
     /// decimal integers without leading zeros or underscores (`8080`, `-1`), which it reads as bool and int.
     /// The rest of a snapshot's ports, counts and flags would otherwise go through `NSRegularExpression` once
     /// per file (a tenth of rendering a folder of small manifests went to it).
+    /// Scalars with a character that no null, bool, int or float literal has (times, quantities such as
+    /// `100m`, names) are strings, whatever other rule they match.
     static func quickResolve(_ text: String) -> Value? {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
+        if text.utf8.contains(where: { !typedLiteralBytes.contains($0) }) { return .string(text) }
         var digits = text.utf8[...]
         let negative = digits.first == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }
@@ -272,6 +275,12 @@ struct YAMLEventReader {
         }
         return .int(negative ? -value : value)
     }
+
+    /// Every character of the null, bool, int and float literals of the default (YAML 1.1) resolver.
+    private static let typedLiteralBytes = Set(
+        (["~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+          "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", ".nan", ".NaN",
+          ".NAN", "0123456789+-._:xXbBoOeEabcdefABCDEF"] as [String]).flatMap(\.utf8))
 
     /// Characters that can start a scalar some rule of the default resolver matches.
     private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
