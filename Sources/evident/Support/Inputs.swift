@@ -131,19 +131,20 @@ enum Inputs {
             do throws(CLIError) { data = try read(path, limit: limit) } catch { return .failure(error) }
         }
         return data.withUnsafeBytes { raw in
-            // The digest is computed on another thread while the snapshot loads.
-            let digest = BackgroundDigest(raw, releasing: mapped != nil)
+            // The digest of a large file is computed on another thread while the snapshot loads; a small
+            // one's (a folder of manifests) here, where starting a thread would cost more than hashing.
+            let digest = raw.count >= BackgroundDigest.threshold ? BackgroundDigest(raw, releasing: mapped != nil) : nil
             let loaded: Snapshot
             do throws(LoadError) {
                 loaded = try SnapshotLoader.load(data, path: path,
                                                  release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
                                                  parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold)
             } catch {
-                _ = digest.wait()
+                _ = digest?.wait()
                 return .failure(.load(error))
             }
-            let input = InputFile(path: path, role: .snapshot, sha256: digest.wait(), bytes: data.count)
-            return .success((loaded, input))
+            let sha256 = digest?.wait() ?? Digest.sha256(raw) { _ in }
+            return .success((loaded, InputFile(path: path, role: .snapshot, sha256: sha256, bytes: data.count)))
         }
     }
 
@@ -163,6 +164,8 @@ enum Inputs {
 
 /// The SHA-256 of a buffer, computed on another thread; `wait` before the buffer goes away.
 private final class BackgroundDigest: @unchecked Sendable {
+    /// Smaller inputs are hashed where they are loaded.
+    static let threshold = 4 << 20
     private let group = DispatchGroup()
     private var digest = ""
     private let bytes: UnsafeRawBufferPointer
