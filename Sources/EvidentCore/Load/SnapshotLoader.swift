@@ -454,8 +454,8 @@ public enum Timestamp {
     /// Formats as RFC 3339 in UTC without fractions: `2026-11-27T07:00:00Z`.
     public static func format(_ date: Date) -> String {
         let t = utc(date)
-        return PlanDate(year: t.year, month: t.month, day: t.day).description + "T" + Decimal2.padded(t.second / 3_600)
-            + ":" + Decimal2.padded(t.second / 60 % 60) + ":" + Decimal2.padded(t.second % 60) + "Z"
+        return PlanDate(year: t.year, month: t.month, day: t.day).description + "T" + Digits.padded(t.second / 3_600)
+            + ":" + Digits.padded(t.second / 60 % 60) + ":" + Digits.padded(t.second % 60) + "Z"
     }
 }
 

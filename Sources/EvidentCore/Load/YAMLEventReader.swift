@@ -21,6 +21,9 @@ struct YAMLEventReader {
     /// The input, for sharing mappings and sequences written out identically elsewhere (`SubtreeTable`).
     private let bytes: UnsafeRawBufferPointer
     private var subtrees: SubtreeTable
+    /// libyaml's marks count characters, not bytes: they are byte offsets only in ASCII input, and only
+    /// there are subtrees shared.
+    private let marksAreOffsets: Bool
     /// Aliases read so far: a node with one inside is never shared (an anchor can be defined again later,
     /// and the same text then means another value).
     private var aliases = 0
@@ -31,6 +34,7 @@ struct YAMLEventReader {
         self.budget = budget
         strings = StringTable(inputBytes: bytes.count)
         subtrees = SubtreeTable(inputBytes: bytes.count)
+        marksAreOffsets = UTF8Text.isASCII(bytes)
     }
 
     static func read(_ bytes: UnsafeRawBufferPointer, file: String) throws(LoadError) -> [YAMLReader.Document] {
@@ -243,10 +247,10 @@ struct YAMLEventReader {
 
     /// A mapping or sequence without aliases inside, shared with an earlier one whose text is the same bytes
     /// starting at the same column (block YAML's meaning depends on indentation); libyaml's marks give where
-    /// the text of a node starts and ends.
+    /// the text of a node starts and ends (in ASCII input).
     private mutating func shared(_ value: Value, from start: Event, to end: Int) -> Value {
         let begin = start.event.start_mark.index
-        guard begin < end, end <= bytes.count else { return value }
+        guard marksAreOffsets, begin < end, end <= bytes.count else { return value }
         return subtrees.share(value, bytes, begin..<end, limit: SubtreeTable.maxArrayBytes,
                               salt: Int(start.event.start_mark.column))
     }

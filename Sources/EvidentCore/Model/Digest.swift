@@ -4,7 +4,7 @@ import Foundation
 public enum Digest {
     /// The lowercase hex SHA-256 of `bytes`.
     public static func sha256(_ bytes: some DataProtocol) -> String {
-        Decimal2.hex(SHA256.hash(data: bytes))
+        Digits.hex(SHA256.hash(data: bytes))
     }
 
     /// The SHA-256 of `bytes`, hashed in chunks; `done` is told each range once it has been read, so that a
@@ -19,7 +19,7 @@ public enum Digest {
             done(start..<end)
             start = end
         }
-        return Decimal2.hex(hasher.finalize())
+        return Digits.hex(hasher.finalize())
     }
 
     /// The SHA-256 and length of a stream that `next` hands over in chunks (nil at the end), so that a large
@@ -31,6 +31,6 @@ public enum Digest {
             hasher.update(data: chunk)
             count += chunk.count
         }
-        return (Decimal2.hex(hasher.finalize()), count)
+        return (Digits.hex(hasher.finalize()), count)
     }
 }

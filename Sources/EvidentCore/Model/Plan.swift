@@ -34,7 +34,7 @@ public struct PlanDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String {
         let digits = String(abs(year))
         return (year < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-"
-            + Decimal2.padded(month) + "-" + Decimal2.padded(day)
+            + Digits.padded(month) + "-" + Digits.padded(day)
     }
 
     /// The first instant after this day ends, in UTC.
@@ -48,9 +48,9 @@ public struct PlanDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static func < (a: PlanDate, b: PlanDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 }
 
-/// Two-digit decimal numbers, as dates and hex digests print them (without `String(format:)`, which goes
-/// through Foundation's locale machinery).
-enum Decimal2 {
+/// Numbers as dates and digests print them: two decimal digits, and lowercase hex (without
+/// `String(format:)`, which goes through Foundation's locale machinery).
+enum Digits {
     /// `n` in decimal with at least two digits: `07`, `12`.
     static func padded(_ n: Int) -> String { n >= 0 && n < 10 ? "0" + String(n) : String(n) }
 
