@@ -255,9 +255,8 @@ enum MarkdownReport {
                 : "To stay within the \(budget)-character budget, the evidence of the \(Text.plural(dropped, "least severe deviation")) was left out; report.html and results.json hold all of it."
             return v
         }
-        if let (fitted, out) = largest(upTo: full.details.count, fits: { size(draw(withDetails($0))) <= budget },
-                                       make: { draw(withDetails($0)) }) {
-            _ = fitted
+        if let out = largest(upTo: full.details.count, budget: budget, size: size, draw: { draw(withDetails($0)) },
+                             over: (full.details.count, size(text))) {
             return out
         }
 
@@ -288,17 +287,14 @@ enum MarkdownReport {
             return v
         }
         let nd = full.deviations.count, ni = full.inputs.count
-        if let (_, out) = largest(upTo: full.others.count,
-                                  fits: { size(draw(capped(others: $0, deviations: nd, inputs: ni))) <= budget },
-                                  make: { draw(capped(others: $0, deviations: nd, inputs: ni)) }) {
+        if let out = largest(upTo: full.others.count, budget: budget, size: size,
+                             draw: { draw(capped(others: $0, deviations: nd, inputs: ni)) }) {
             return out
         }
-        if let (_, out) = largest(upTo: nd, fits: { size(draw(capped(others: 0, deviations: $0, inputs: ni))) <= budget },
-                                  make: { draw(capped(others: 0, deviations: $0, inputs: ni)) }) {
+        if let out = largest(upTo: nd, budget: budget, size: size, draw: { draw(capped(others: 0, deviations: $0, inputs: ni)) }) {
             return out
         }
-        if let (_, out) = largest(upTo: ni, fits: { size(draw(capped(others: 0, deviations: 0, inputs: $0))) <= budget },
-                                  make: { draw(capped(others: 0, deviations: 0, inputs: $0)) }) {
+        if let out = largest(upTo: ni, budget: budget, size: size, draw: { draw(capped(others: 0, deviations: 0, inputs: $0)) }) {
             return out
         }
 
@@ -307,16 +303,37 @@ enum MarkdownReport {
         return truncate(text, budget: budget)
     }
 
-    /// The largest `k` in `0...n` whose rendering fits, by binary search (renderings grow with `k`, up to
-    /// a few characters of note text, which the final linear step absorbs). Nil when even 0 does not fit.
-    private static func largest(upTo n: Int, fits: (Int) -> Bool, make: (Int) -> String) -> (Int, String)? {
-        guard fits(0) else { return nil }
-        var lo = 0, hi = n
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if fits(mid) { lo = mid } else { hi = mid - 1 }
+    /// The drawing of the largest `k` in `0...n` that fits the budget; nil when even 0 does not fit.
+    /// Drawings grow with `k` (up to a few characters of note text), about linearly: a guess interpolating
+    /// the sizes drawn so far alternates with halving the interval, so a few drawings find it where halving
+    /// alone took twice as many (each drawing renders the whole report). `over`: a `k` already known not to
+    /// fit, with its size.
+    private static func largest(upTo n: Int, budget: Int, size: (String) -> Int, draw: (Int) -> String,
+                                over: (k: Int, size: Int)? = nil) -> String? {
+        var fitting = draw(0)
+        var low = 0, lowSize = size(fitting)
+        guard lowSize <= budget else { return nil }
+        // `high`: the smallest k known not to fit (n + 1 while none is).
+        var high = over?.k ?? n + 1, highSize = over?.size ?? 0
+        var interpolate = true
+        while high - low > 1 {
+            var mid = (low + high) / 2
+            if interpolate, high <= n, highSize > lowSize {
+                mid = min(max(low + (budget - lowSize) * (high - low) / (highSize - lowSize), low + 1), high - 1)
+            }
+            interpolate.toggle()
+            let text = draw(mid)
+            let midSize = size(text)
+            if midSize <= budget {
+                low = mid
+                lowSize = midSize
+                fitting = text
+            } else {
+                high = mid
+                highSize = midSize
+            }
         }
-        return (lo, make(lo))
+        return fitting
     }
 
     static func truncate(_ text: String, budget: Int) -> String {
