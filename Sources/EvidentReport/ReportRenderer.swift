@@ -8,7 +8,12 @@ public enum ReportRenderer {
     /// Throws `ReportError` when the template does not parse, or when it uses a tag that does not escape
     /// (`{{{ }}}`, `{{& }}`, pragmas, delimiter changes).
     public static func html(_ result: AuditResult, options: ReportOptions) throws(ReportError) -> String {
-        try HTMLReport.render(ReportModel(result, options: options), options: options)
+        try html(ReportModel(result, options: options), options: options)
+    }
+
+    /// `report.html` from a model built already (Markdown reads the same one).
+    public static func html(_ model: ReportModel, options: ReportOptions) throws(ReportError) -> String {
+        try HTMLReport.render(model, options: options)
     }
 
     /// `report.md`: GitHub-flavoured Markdown from `options.markdownTemplate`, never longer than
@@ -16,7 +21,12 @@ public enum ReportRenderer {
     /// then tables are capped, and the report says what was left out). Throws `ReportError` when the template
     /// does not parse.
     public static func markdown(_ result: AuditResult, options: ReportOptions) throws(ReportError) -> String {
-        try MarkdownReport.render(ReportModel(result, options: options), options: options)
+        try markdown(ReportModel(result, options: options), options: options)
+    }
+
+    /// `report.md` from a model built already (HTML reads the same one).
+    public static func markdown(_ model: ReportModel, options: ReportOptions) throws(ReportError) -> String {
+        try MarkdownReport.render(model, options: options)
     }
 
     /// `junit.xml`: a test suite per control family and a test case per control; valid against the strict

@@ -100,15 +100,18 @@ enum ReportWriter {
         // thread and spreads its findings over every core itself (which it could not do nested inside a
         // concurrentPerform); the other reports render alongside it on the global queue.
         let outcomes = Outcomes(count: formats.count)
+        let model = SharedModel(result, options: options)
         let group = DispatchGroup()
         let first = formats.firstIndex(of: .json) ?? 0
         for i in formats.indices where i != first {
             DispatchQueue.global().async(group: group) {
-                outcomes.set(i, render(formats[i], result, options: options, to: paths[i].temp, folder: folder, fs: fs))
+                outcomes.set(i, render(formats[i], result, model: model, options: options, to: paths[i].temp,
+                                       folder: folder, fs: fs))
             }
         }
         if !formats.isEmpty {
-            outcomes.set(first, render(formats[first], result, options: options, to: paths[first].temp, folder: folder, fs: fs))
+            outcomes.set(first, render(formats[first], result, model: model, options: options, to: paths[first].temp,
+                                       folder: folder, fs: fs))
         }
         group.wait()
         for (i, outcome) in outcomes.values.enumerated() where outcome != nil {
@@ -250,13 +253,13 @@ enum ReportWriter {
     }
 
     /// Renders one report into `temp`; nil when done, else what went wrong.
-    private static func render(_ format: ReportFormat, _ result: AuditResult, options: ReportOptions,
+    private static func render(_ format: ReportFormat, _ result: AuditResult, model: SharedModel, options: ReportOptions,
                                to temp: String, folder: String, fs: ReportFileSystem) -> String? {
         let text: String
         do {
             switch format {
-            case .html: text = try ReportRenderer.html(result, options: options)
-            case .markdown: text = try ReportRenderer.markdown(result, options: options)
+            case .html: text = try ReportRenderer.html(model.value, options: options)
+            case .markdown: text = try ReportRenderer.markdown(model.value, options: options)
             case .junit: text = ReportRenderer.junit(result, options: options)
             case .sarif: text = ReportRenderer.sarif(result, options: options)
             case .oscal: text = ReportRenderer.oscalAssessmentResults(result, options: options)
@@ -271,6 +274,28 @@ enum ReportWriter {
             return "cannot render the \(format.rawValue) report: \(error)"
         }
         return writeFile(temp, folder: folder, fs: fs) { write in write(text) }
+    }
+
+    /// The report model HTML and Markdown share: built by whichever asks first, while the other waits.
+    private final class SharedModel: @unchecked Sendable {
+        private let lock = NSLock()
+        private let result: AuditResult
+        private let options: ReportOptions
+        private var model: ReportModel?
+
+        init(_ result: AuditResult, options: ReportOptions) {
+            self.result = result
+            self.options = options
+        }
+
+        var value: ReportModel {
+            lock.withLock {
+                if let model { return model }
+                let made = ReportModel(result, options: options)
+                model = made
+                return made
+            }
+        }
     }
 
     /// Creates `path`, writes what `body` hands over into it and flushes it to disk; nil when done, else why
