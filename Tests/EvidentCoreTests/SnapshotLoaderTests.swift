@@ -267,6 +267,22 @@ struct SnapshotLoaderTests {
         #expect(YAMLEventReader.quickResolve("1e+3") == nil)
     }
 
+    @Test("catalogs and plans: null as the resolver reads it, without its regular expressions")
+    func strictNullMatchesTheResolver() throws {
+        let yaml = ["~", "null", "Null", "NULL", "", "'null'", "\"~\"", "nil", "None", "\"\"", "false", "0", "!!null x",
+                    "!!str null", "n"].map { "- " + $0 }.joined(separator: "\n")
+        let root = try #require(try Parser(yaml: yaml).singleRoot())
+        guard case .sequence(let items) = root else { Issue.record("not a sequence"); return }
+        var nulls = 0
+        for node in items {
+            guard case .scalar(let scalar) = node else { continue }
+            let expected = Resolver.default.resolveTag(of: node) == .null
+            #expect(StrictNode.isNull(scalar) == expected, "\(scalar.string)")
+            if expected { nulls += 1 }
+        }
+        #expect(nulls == 6)
+    }
+
     @Test("YAML: equal subtrees share storage; one holding an alias keeps its own meaning")
     func yamlSubtreesAreShared() throws {
         let s = try load("""
