@@ -255,7 +255,9 @@ struct SnapshotLoaderTests {
         let plain = ["0", "7", "8080", "-1", "-0", "+5", "007", "0644", "08", "1_000", "123456789012345678",
                      "1234567890123456789", "-123456789012345678", "true", "false", "True", "yes", "on", "1e3",
                      "0x1F", "1:30", "12.5", "-", "--1", "1-2", "2026-10-01T12:00:00Z", "2026-10-01", "100m", "256Mi",
-                     "10.0.0.1", "1.2.3", ".inf", ".NaN", "~", "null", "Off", "y", "1e+3", "0b101", "v1.2", "8080/TCP"]
+                     "10.0.0.1", "1.2.3", ".inf", ".NaN", "~", "null", "Off", "y", "1e+3", "0b101", "v1.2", "8080/TCP",
+                     "default", "database", "nfs", "Yes", "NULL", "<<", "=", "0o17", "0x1f", "+.inf", "-.INF", ".5",
+                     "1_000.5", "190:20:30", "1.0e-3", "0.", "-", "+", ".", "192.168.0.7", "8000:8100", "1.5.", "..5"]
         for text in plain {
             let tag = YAMLReader.tag(of: Node.Scalar(text, Tag(.implicit)))
             let slow = YAMLReader.scalarValue(Node.Scalar(text, Tag(tag)), tag: tag)
@@ -265,6 +267,8 @@ struct SnapshotLoaderTests {
         #expect(YAMLEventReader.quickResolve("0644") == nil)
         #expect(YAMLEventReader.quickResolve("2026-10-01T12:00:00Z") == .string("2026-10-01T12:00:00Z"))
         #expect(YAMLEventReader.quickResolve("1e+3") == nil)
+        #expect(YAMLEventReader.quickResolve("database") == .string("database"))
+        #expect(YAMLEventReader.quickResolve("Off") == nil)
     }
 
     @Test("catalogs and plans: null as the resolver reads it, without its regular expressions")

@@ -255,18 +255,28 @@ struct YAMLEventReader {
                               salt: Int(start.event.start_mark.column))
     }
 
-    /// The plain scalars the default resolver reads without a regular expression here: `true`, `false` and
-    /// decimal integers without leading zeros or underscores (`8080`, `-1`), which it reads as bool and int.
-    /// The rest of a snapshot's ports, counts and flags would otherwise go through `NSRegularExpression` once
-    /// per file (a tenth of rendering a folder of small manifests went to it).
-    /// Scalars with a character that no null, bool, int or float literal has (times, quantities such as
-    /// `100m`, names) are strings, whatever other rule they match.
+    /// The plain scalars the default resolver reads without a regular expression here: `true`, `false`,
+    /// decimal integers without leading zeros or underscores (`8080`, `-1`), and text that no null, bool,
+    /// int or float rule can match: a word other than the resolver's few (`yes`, `null`, `Off`, ...), or
+    /// text starting like a number with a character no number has (times, quantities such as `100m`) or
+    /// two dots (addresses, versions); and the null words.
+    /// Those are strings whatever else matches (a timestamp or `<<` reads as text too). The rest go through
+    /// `NSRegularExpression`, once per distinct scalar and file; before this, the ports, flags and names of
+    /// a folder of small manifests made that a tenth of the audit.
     static func quickResolve(_ text: String) -> Value? {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
-        if text.utf8.contains(where: { !typedLiteralBytes.contains($0) }) { return .string(text) }
+        guard let start = text.utf8.first else { return nil }
+        if !numberStarts.contains(start) {
+            // `~`, or a word: typed only when it is one of the resolver's words.
+            if text == "~" || text == "null" || text == "Null" || text == "NULL" { return .null }
+            return start == UInt8(ascii: "~") || resolverWords.contains(text) ? nil : .string(text)
+        }
+        // No number has a character outside these, or two dots (addresses, versions).
+        if text.utf8.contains(where: { !numberBytes.contains($0) })
+            || text.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count > 1 { return .string(text) }
         var digits = text.utf8[...]
-        let negative = digits.first == UInt8(ascii: "-")
+        let negative = start == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }
         guard let first = digits.first, digits.count <= 18, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
         else { return nil }
@@ -280,11 +290,15 @@ struct YAMLEventReader {
         return .int(negative ? -value : value)
     }
 
-    /// Every character of the null, bool, int and float literals of the default (YAML 1.1) resolver.
-    private static let typedLiteralBytes = Set(
-        (["~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-          "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", ".nan", ".NaN",
-          ".NAN", "0123456789+-._:xXbBoOeEabcdefABCDEF"] as [String]).flatMap(\.utf8))
+    /// The words of the default (YAML 1.1) resolver's null and bool rules.
+    private static let resolverWords: Set<String> = [
+        "null", "Null", "NULL", "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
+        "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    ]
+    /// How every int and float literal starts, and every character one can hold (digits, signs, `.`, `_`,
+    /// `:`, the `0x`, `0o` and `0b` prefixes, hex digits, exponents, `.inf` and `.nan`).
+    private static let numberStarts = Set("+-.0123456789".utf8)
+    private static let numberBytes = Set("0123456789+-._:xXoObBeEaAcCdDfFiInN".utf8)
 
     /// Characters that can start a scalar some rule of the default resolver matches.
     private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
