@@ -1,4 +1,5 @@
 import Crypto
+import EvidentCore
 import Foundation
 
 /// Ed25519 signatures of `manifest.json` (swift-crypto). Keys are the raw 32 bytes, written as 64 hex
@@ -26,12 +27,12 @@ public enum ManifestSignature {
     /// A new key pair: (private key, public key), each as 64 hex digits.
     public static func generate() -> (privateKey: String, publicKey: String) {
         let key = Curve25519.Signing.PrivateKey()
-        return (hex(key.rawRepresentation), hex(key.publicKey.rawRepresentation))
+        return (Digits.hex(key.rawRepresentation), Digits.hex(key.publicKey.rawRepresentation))
     }
 
     /// The public key (hex) of a private key given as hex or base64.
     public static func publicKey(ofPrivate text: String) throws(Problem) -> String {
-        hex(try privateKey(text).publicKey.rawRepresentation)
+        Digits.hex(try privateKey(text).publicKey.rawRepresentation)
     }
 
     /// The base64 Ed25519 signature of `manifest`, with a final newline.
@@ -67,6 +68,4 @@ public enum ManifestSignature {
             throw Problem(description: "not an Ed25519 private key: \(error)")
         }
     }
-
-    private static func hex(_ data: some DataProtocol) -> String { data.map { String(format: "%02x", $0) }.joined() }
 }

@@ -37,15 +37,12 @@ struct StrictNode {
         return nil
     }
 
-    /// Whether a scalar is null as `Resolver.default` reads it: tagged null, or a plain `~`, `null`, `Null`,
-    /// `NULL` or nothing (no earlier rule of the resolver matches those). Without its regular expressions:
-    /// this runs for every value of every catalog, and the built-in ones were a tenth of a small audit.
+    /// Whether a scalar is null as `Resolver.default` reads it: tagged null, or one of its null words
+    /// (`YAMLReader.nullWords`). Without its regular expressions: this runs for every value of every catalog,
+    /// and the built-in ones were a tenth of a small audit.
     static func isNull(_ scalar: Node.Scalar) -> Bool {
         guard scalar.tag.rawValue == Tag.Name.implicit.rawValue else { return scalar.tag.rawValue == Tag.Name.null.rawValue }
-        switch scalar.string {
-        case "", "~", "null", "Null", "NULL": return true
-        default: return false
-        }
+        return YAMLReader.nullWords.contains(scalar.string)
     }
 
     func requireString() throws(LoadError) -> String {

@@ -268,9 +268,9 @@ struct YAMLEventReader {
         if text == "false" { return .bool(false) }
         guard let start = text.utf8.first else { return nil }
         if !numberStarts.contains(start) {
-            // `~`, or a word: typed only when it is one of the resolver's words.
-            if text == "~" || text == "null" || text == "Null" || text == "NULL" { return .null }
-            return start == UInt8(ascii: "~") || resolverWords.contains(text) ? nil : .string(text)
+            // A word (or `~`): null or bool only when it is one of the resolver's words.
+            if YAMLReader.nullWords.contains(text) { return .null }
+            return boolWords.contains(text) ? nil : .string(text)
         }
         // No number has a character outside these, or two dots (addresses, versions).
         if text.utf8.contains(where: { !numberBytes.contains($0) })
@@ -290,10 +290,10 @@ struct YAMLEventReader {
         return .int(negative ? -value : value)
     }
 
-    /// The words of the default (YAML 1.1) resolver's null and bool rules.
-    private static let resolverWords: Set<String> = [
-        "null", "Null", "NULL", "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False",
-        "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    /// The words of the default (YAML 1.1) resolver's bool rule.
+    private static let boolWords: Set<String> = [
+        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON",
+        "off", "Off", "OFF",
     ]
     /// How every int and float literal starts, and every character one can hold (digits, signs, `.`, `_`,
     /// `:`, the `0x`, `0o` and `0b` prefixes, hex digits, exponents, `.inf` and `.nan`).

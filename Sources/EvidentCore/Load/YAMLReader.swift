@@ -107,6 +107,9 @@ enum YAMLReader {
 
     private static let resolver = Resolver.default
 
+    /// The plain scalars the default resolver reads as null (its null rule; no earlier rule matches them).
+    static let nullWords: Set<String> = ["", "~", "null", "Null", "NULL"]
+
     /// Characters that can start a scalar some rule of the default resolver matches (bool, int, float,
     /// merge, null, timestamp, value).
     private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)

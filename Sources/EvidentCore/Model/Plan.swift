@@ -50,12 +50,12 @@ public struct PlanDate: Sendable, Hashable, Comparable, CustomStringConvertible 
 
 /// Numbers as dates and digests print them: two decimal digits, and lowercase hex (without
 /// `String(format:)`, which goes through Foundation's locale machinery).
-enum Digits {
+public enum Digits {
     /// `n` in decimal with at least two digits: `07`, `12`.
     static func padded(_ n: Int) -> String { n >= 0 && n < 10 ? "0" + String(n) : String(n) }
 
     /// Lowercase hex, two digits a byte.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for b in bytes {

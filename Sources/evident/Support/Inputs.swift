@@ -143,7 +143,7 @@ enum Inputs {
                 _ = digest?.wait()
                 return .failure(.load(error))
             }
-            let sha256 = digest?.wait() ?? Digest.sha256(raw) { _ in }
+            let sha256 = digest?.wait() ?? Digest.sha256(raw)
             return .success((loaded, InputFile(path: path, role: .snapshot, sha256: sha256, bytes: data.count)))
         }
     }
