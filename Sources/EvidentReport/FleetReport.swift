@@ -162,7 +162,7 @@ public struct FleetSummary: Sendable {
 /// `fleet.html`, `fleet.md` and `fleet.json`. Every string from a snapshot is sanitised and escaped for
 /// its format (the HTML template escapes every tag; Markdown and JSON escape here).
 public enum FleetReport {
-    struct Cell {
+    struct Cell: Encodable {
         let key: String
         let label: String
         let symbol: String
@@ -171,7 +171,7 @@ public enum FleetReport {
         let title: String
     }
 
-    struct Row {
+    struct Row: Encodable {
         let name: String
         let folder: String
         /// The cluster's report.html, relative and percent-encoded.
@@ -184,7 +184,7 @@ public enum FleetReport {
         let deviationCount: Int
     }
 
-    struct DeviationRow {
+    struct DeviationRow: Encodable {
         let cluster: String
         let controlID: String
         let controlTitle: String
@@ -196,12 +196,12 @@ public enum FleetReport {
         let message: String
     }
 
-    struct Column {
+    struct Column: Encodable {
         let title: String
         let catalogID: String
     }
 
-    struct View {
+    struct View: Encodable {
         let title: String
         let generatedAt: String
         let toolVersion: String
@@ -281,7 +281,7 @@ public enum FleetReport {
     public static func html(_ summary: FleetSummary, template: String,
                             templateName: String = "templates/fleet.html.mustache") throws(ReportError) -> String {
         try Templates.checkEscapesEverything(template, name: templateName)
-        let parsed = try Templates.parse(template, name: templateName)
+        let parsed = try Templates.parse(template, name: templateName, prefix: Templates.htmlPragma)
         return parsed.render(MustacheBox.box(view(summary)))
     }
 

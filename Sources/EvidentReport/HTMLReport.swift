@@ -5,7 +5,8 @@ import EvidentCore
 enum HTMLReport {
     static func render(_ model: ReportModel, options: ReportOptions) throws(ReportError) -> String {
         try Templates.checkEscapesEverything(options.htmlTemplate, name: options.htmlTemplateName)
-        let template = try Templates.parse(options.htmlTemplate, name: options.htmlTemplateName)
+        let template = try Templates.parse(options.htmlTemplate, name: options.htmlTemplateName,
+                                           prefix: Templates.htmlPragma)
         return template.render(MustacheBox.box(model))
     }
 }

@@ -7,14 +7,14 @@ import Mustache
 /// Escaping: `Text.markdown` (backslash escapes, `<br>` for line breaks) for Markdown text and table cells;
 /// the `…HTML` fields use `Text.html` for HTML blocks such as `<summary>`, where backslashes do not work.
 enum MarkdownReport {
-    struct Count {
+    struct Count: Encodable {
         let key: String
         let label: String
         let symbol: String
         let count: Int
     }
 
-    struct DeviationRow {
+    struct DeviationRow: Encodable {
         let id: String
         let title: String
         let severity: String
@@ -22,14 +22,14 @@ enum MarkdownReport {
         let resources: String
     }
 
-    struct EvidenceRow {
+    struct EvidenceRow: Encodable {
         let resource: String
         let location: String
         let path: String
         let observed: String
     }
 
-    struct ExceptionLine {
+    struct ExceptionLine: Encodable {
         let id: String
         let approvedBy: String
         let ticket: String
@@ -39,7 +39,7 @@ enum MarkdownReport {
         let justification: String
     }
 
-    struct AttestationLine {
+    struct AttestationLine: Encodable {
         let verdict: String
         let attestedBy: String
         let date: String
@@ -48,7 +48,7 @@ enum MarkdownReport {
         let statement: String
     }
 
-    struct Detail {
+    struct Detail: Encodable {
         let idHTML: String
         let titleHTML: String
         let severityHTML: String
@@ -63,34 +63,34 @@ enum MarkdownReport {
         let attestation: AttestationLine?
     }
 
-    struct OtherRow {
+    struct OtherRow: Encodable {
         let id: String
         let title: String
         let status: String
         let reason: String
     }
 
-    struct Input {
+    struct Input: Encodable {
         let path: String
         let role: String
         let sha256: String
     }
 
-    struct Catalog {
+    struct Catalog: Encodable {
         let id: String
         let version: String
     }
 
-    struct NetworkCell {
+    struct NetworkCell: Encodable {
         let text: String
     }
 
-    struct NetworkRow {
+    struct NetworkRow: Encodable {
         let group: String
         let cells: [NetworkCell]
     }
 
-    struct Network {
+    struct Network: Encodable {
         let summary: String
         let reachableTotal: Int
         let egressTotal: Int
@@ -100,7 +100,7 @@ enum MarkdownReport {
         let matrix: [NetworkRow]
     }
 
-    struct Trend {
+    struct Trend: Encodable {
         let summary: String
         /// The per-family table, one line each (header, separator, families, total).
         let lines: [String]
@@ -108,7 +108,7 @@ enum MarkdownReport {
         let hasChanges: Bool
     }
 
-    struct View {
+    struct View: Encodable {
         let network: Network?
         let trend: Trend?
         let planTitle: String

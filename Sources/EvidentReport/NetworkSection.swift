@@ -2,8 +2,8 @@ import EvidentCore
 
 /// The "Network exposure" section of the reports: the network summary as display strings, with the
 /// namespace reachability aggregated into a sensitivity-group matrix (readable at any cluster size).
-public struct NetworkSection: Sendable {
-    public struct Row: Sendable {
+public struct NetworkSection: Sendable, Encodable {
+    public struct Row: Sendable, Encodable {
         public let workload: String
         public let level: String
         public let connections: String
@@ -11,7 +11,7 @@ public struct NetworkSection: Sendable {
         public let policies: String
     }
 
-    public struct Path: Sendable {
+    public struct Path: Sendable, Encodable {
         public let source: String
         public let sourceLevel: String
         public let destination: String
@@ -20,14 +20,14 @@ public struct NetworkSection: Sendable {
         public let policies: String
     }
 
-    public struct Gap: Sendable {
+    public struct Gap: Sendable, Encodable {
         public let namespace: String
         public let level: String
         public let directions: String
         public let open: String
     }
 
-    public struct Cell: Sendable {
+    public struct Cell: Sendable, Encodable {
         /// `12 / 40`.
         public let text: String
         /// `30%`.
@@ -38,12 +38,12 @@ public struct NetworkSection: Sendable {
         public let title: String
     }
 
-    public struct MatrixRow: Sendable {
+    public struct MatrixRow: Sendable, Encodable {
         public let group: String
         public let cells: [Cell]
     }
 
-    public struct Reach: Sendable {
+    public struct Reach: Sendable, Encodable {
         public let namespace: String
         public let level: String
         public let count: Int

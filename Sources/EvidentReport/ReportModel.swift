@@ -10,16 +10,16 @@ import Foundation
 /// The property names are the contract for custom templates; `templates/report.html.mustache` uses them all.
 /// Mustache looks a name up in the enclosing objects when the current one has no value for it, so optional
 /// fields never share a name with a field of an enclosing type.
-public struct ReportModel: Sendable {
+public struct ReportModel: Sendable, Encodable {
     /// A status shown as word, symbol and CSS key (`satisfied`, `not-satisfied`, ...).
-    public struct Badge: Sendable, Hashable {
+    public struct Badge: Sendable, Hashable, Encodable {
         public let key: String
         public let label: String
         public let symbol: String
     }
 
     /// How many controls ended in one status.
-    public struct StatusCount: Sendable {
+    public struct StatusCount: Sendable, Encodable {
         public let key: String
         public let label: String
         public let symbol: String
@@ -29,7 +29,7 @@ public struct ReportModel: Sendable {
     }
 
     /// A catalog the result was assessed against.
-    public struct CatalogInfo: Sendable {
+    public struct CatalogInfo: Sendable, Encodable {
         public let id: String
         public let title: String
         public let version: String
@@ -37,7 +37,7 @@ public struct ReportModel: Sendable {
     }
 
     /// What the report is about: the plan, the times, the tool and catalog versions.
-    public struct Header: Sendable {
+    public struct Header: Sendable, Encodable {
         public let title: String
         public let planID: String
         public let planTitle: String
@@ -55,7 +55,7 @@ public struct ReportModel: Sendable {
     }
 
     /// The CI gate as the command line saw it.
-    public struct Gate: Sendable {
+    public struct Gate: Sendable, Encodable {
         public let passed: Bool
         public let exitCode: Int
         /// `Passed`, `Failed`, or `Not trustworthy` (exit code 3).
@@ -69,7 +69,7 @@ public struct ReportModel: Sendable {
     }
 
     /// One status in one family's bar; coordinates are in the SVG's user units.
-    public struct ChartSegment: Sendable {
+    public struct ChartSegment: Sendable, Encodable {
         public let key: String
         public let label: String
         public let symbol: String
@@ -84,7 +84,7 @@ public struct ReportModel: Sendable {
     }
 
     /// One control family: a bar in the chart.
-    public struct ChartRow: Sendable {
+    public struct ChartRow: Sendable, Encodable {
         public let label: String
         public let catalogID: String
         public let total: Int
@@ -98,7 +98,7 @@ public struct ReportModel: Sendable {
     }
 
     /// The per-family stacked bar chart, laid out for an inline SVG.
-    public struct Chart: Sendable {
+    public struct Chart: Sendable, Encodable {
         public let width: Int
         public let height: Int
         public let labelX: Int
@@ -110,7 +110,7 @@ public struct ReportModel: Sendable {
     }
 
     /// A row of the deviations table: a not-satisfied or error control.
-    public struct Deviation: Sendable {
+    public struct Deviation: Sendable, Encodable {
         public let anchor: String
         public let id: String
         public let title: String
@@ -129,13 +129,13 @@ public struct ReportModel: Sendable {
     }
 
     /// One objective of a control's statement.
-    public struct Objective: Sendable {
+    public struct Objective: Sendable, Encodable {
         public let id: String
         public let text: String
     }
 
     /// The outcome of one check of a control.
-    public struct Check: Sendable {
+    public struct Check: Sendable, Encodable {
         public let id: String
         public let evaluator: String
         /// Whether the evaluator's id differs from the check's (templates then show both).
@@ -149,7 +149,7 @@ public struct ReportModel: Sendable {
     }
 
     /// One finding, ready for the evidence table.
-    public struct EvidenceRow: Sendable {
+    public struct EvidenceRow: Sendable, Encodable {
         public let status: Badge
         public let check: String
         /// `Kind namespace/name`, or `Cluster-wide` for findings on no single object.
@@ -171,7 +171,7 @@ public struct ReportModel: Sendable {
     }
 
     /// A plan exception with its expiry judged against the report time.
-    public struct ExceptionInfo: Sendable {
+    public struct ExceptionInfo: Sendable, Encodable {
         public let id: String
         public let control: String
         public let scope: String
@@ -190,14 +190,14 @@ public struct ReportModel: Sendable {
     }
 
     /// An attestation's evidence entry: a web link or plain text.
-    public struct Link: Sendable {
+    public struct Link: Sendable, Encodable {
         public let text: String
         /// Set only for `http:` and `https:` links; anything else is shown as text.
         public let url: String?
     }
 
     /// A plan attestation with its expiry judged against the report time.
-    public struct AttestationInfo: Sendable {
+    public struct AttestationInfo: Sendable, Encodable {
         public let control: String
         /// `satisfied` or `not-satisfied`, as the attester says.
         public let verdict: String
@@ -213,13 +213,13 @@ public struct ReportModel: Sendable {
     }
 
     /// A control's references to another framework, e.g. `sp800-53: AC-6, RA-5`.
-    public struct Reference: Sendable {
+    public struct Reference: Sendable, Encodable {
         public let name: String
         public let values: String
     }
 
     /// Everything the report shows about one control.
-    public struct ControlDetail: Sendable {
+    public struct ControlDetail: Sendable, Encodable {
         public let anchor: String
         public let id: String
         public let title: String
@@ -254,7 +254,7 @@ public struct ReportModel: Sendable {
     }
 
     /// A control the plan leaves out of scope, with the reason.
-    public struct Exclusion: Sendable {
+    public struct Exclusion: Sendable, Encodable {
         public let catalog: String
         public let control: String
         public let reason: String
@@ -262,7 +262,7 @@ public struct ReportModel: Sendable {
     }
 
     /// What the plan says that no longer matches the cluster or the calendar.
-    public struct Hygiene: Sendable {
+    public struct Hygiene: Sendable, Encodable {
         public let staleExceptions: [ExceptionInfo]
         public let expiringSoon: [ExceptionInfo]
         public let expiredExceptions: [ExceptionInfo]
@@ -278,7 +278,7 @@ public struct ReportModel: Sendable {
     }
 
     /// A warning or note from loading and evaluating.
-    public struct DiagnosticRow: Sendable {
+    public struct DiagnosticRow: Sendable, Encodable {
         /// `info` or `warning`.
         public let severity: String
         public let warning: Bool
@@ -287,7 +287,7 @@ public struct ReportModel: Sendable {
     }
 
     /// One input file with its digest.
-    public struct InputRow: Sendable {
+    public struct InputRow: Sendable, Encodable {
         public let path: String
         public let role: String
         public let sha256: String
@@ -295,7 +295,7 @@ public struct ReportModel: Sendable {
     }
 
     /// How many objects of one kind the inputs held.
-    public struct KindCount: Sendable {
+    public struct KindCount: Sendable, Encodable {
         public let kind: String
         public let count: Int
     }

@@ -5,9 +5,9 @@ import Foundation
 /// the cluster's last runs as a bar chart laid out for an inline SVG, the same numbers per family as a
 /// table (the chart's text equivalent), and the dates when controls started and stopped deviating.
 /// Strings are display-sanitised, not escaped (the HTML template escapes; Markdown escapes its copies).
-public struct TrendSection: Sendable {
+public struct TrendSection: Sendable, Encodable {
     /// One run: a bar.
-    public struct Bar: Sendable {
+    public struct Bar: Sendable, Encodable {
         /// `2026-11-27`, or with the time when two runs share a day.
         public let label: String
         public let deviations: Int
@@ -25,19 +25,19 @@ public struct TrendSection: Sendable {
     }
 
     /// One cell of the per-family table: a number, or `-` when the family was not in that run.
-    public struct Cell: Sendable {
+    public struct Cell: Sendable, Encodable {
         public let text: String
     }
 
     /// One family's deviations per run.
-    public struct FamilyRow: Sendable {
+    public struct FamilyRow: Sendable, Encodable {
         public let title: String
         public let catalogID: String
         public let cells: [Cell]
     }
 
     /// A control that started (`opened`) or stopped deviating on a run.
-    public struct Change: Sendable {
+    public struct Change: Sendable, Encodable {
         public let date: String
         public let controlID: String
         public let title: String

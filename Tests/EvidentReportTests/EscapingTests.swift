@@ -132,6 +132,16 @@ struct TextTests {
         #expect(Text.line("a\nb\tc") == "a b c")
     }
 
+    @Test("HTML escaping is by Unicode scalar, so a combining mark does not hide a quote")
+    func html() {
+        #expect(HTMLEscaping().escapeText("<a href='x'>\"&\"</a>") == "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&quot;&lt;/a&gt;")
+        // One Character each ("\"" + U+0301, "<" + U+0338): Character-wise escaping left them raw.
+        #expect(HTMLEscaping().escapeText("\"\u{301} onmouseover=x") == "&quot;\u{301} onmouseover=x")
+        #expect(HTMLEscaping().escapeText("<\u{338}b>") == "&lt;\u{338}b&gt;")
+        #expect(HTMLEscaping().escapeText("plain é ✔") == "plain é ✔")
+        #expect(HTMLEscaping().escapeText("") == "")
+    }
+
     @Test("Markdown escaping")
     func markdown() {
         #expect(Text.markdown("a|b") == "a\\|b")

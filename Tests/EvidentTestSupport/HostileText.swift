@@ -30,7 +30,7 @@ public enum HostileText {
         "<a href=\"javascript:alert(4)\">x</a>", "<svg onload=alert(5)>", "\"><b onmouseover=\"alert(6)\">",
         "' onfocus='alert(7)", "<!-- comment -->", "]]>", "<![CDATA[x]]>", "&amp;", "&lt;b&gt;", "&#x3C;p&#x3E;",
         "{{mustache}}", "{{{triple}}}", "{{& amp}}", "<EVDTAG>", "<iframe srcdoc=x></iframe>", "<style>*{}</style>",
-        "<?xml version=\"1.0\"?>", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>", "&e;",
+        "\"\u{301} onmouseover=alert(9) x=\"", "<\u{338}script>", "<?xml version=\"1.0\"?>", "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>", "&e;",
     ]
     /// Markdown syntax, including sentinels that would start a heading, table row, quote or list on a new line.
     public static let markdown = [
