@@ -23,6 +23,7 @@ enum Text {
     /// feed, DEL, C1), XML-illegal noncharacters and zero-width no-break spaces; writes bidi controls
     /// visibly as `[U+202E]`; folds CR LF, lone CR and U+2028 / U+2029 to LF. Format escaping is still needed afterwards.
     static func display(_ text: String) -> String {
+        if isPlain(text, allowing: { $0 == 0x09 || $0 == 0x0A }, except: { _ in false }) { return text }
         var out = String.UnicodeScalarView()
         var previousCR = false
         for scalar in text.unicodeScalars {
@@ -56,15 +57,31 @@ enum Text {
 
     /// `display(text)` on one line: line breaks and tabs become spaces.
     static func line(_ text: String) -> String {
-        String(display(text).map { $0 == "\n" || $0 == "\t" ? " " : $0 })
+        if isPlain(text, except: { _ in false }) { return text }
+        return String(display(text).map { $0 == "\n" || $0 == "\t" ? " " : $0 })
     }
 
     /// Shortens to at most `limit` characters, saying how many were left out.
     static func capped(_ text: String, _ limit: Int) -> String {
-        guard text.count > limit else { return text }
+        // A character has at least one byte: short text needs no counting.
+        guard text.utf8.count > limit, text.count > limit else { return text }
         let kept = text.prefix(max(0, limit))
         return "\(kept)… (\(text.count - kept.count) more characters)"
     }
+
+    /// True when `text` is printable ASCII (space to `~`) apart from the control bytes `allowed` lets through,
+    /// and holds no byte `special` names: the common case, which the helpers here return unchanged instead of
+    /// rebuilding it character by character.
+    @inline(__always)
+    private static func isPlain(_ text: String, allowing allowed: (UInt8) -> Bool = { _ in false },
+                                except special: (UInt8) -> Bool) -> Bool {
+        text.utf8.allSatisfy { byte in (0x20..<0x7F).contains(byte) ? !special(byte) : allowed(byte) }
+    }
+
+    private static let markdownSpecial = Set("\\`*_[]<>|#~&".utf8)
+    private static let htmlSpecial = Set("&<>\"'|`*_[]".utf8)
+    private static let xmlAttributeSpecial = Set("&<>\"'".utf8)
+    private static let xmlTextSpecial = Set("&<>".utf8)
 
     // MARK: Markdown
 
@@ -72,6 +89,7 @@ enum Text {
     /// backslash-escaped (`|` included, so table rows keep their columns), line breaks become `<br>`.
     /// Expects `display`-sanitised input.
     static func markdown(_ text: String) -> String {
+        if isPlain(text, except: { markdownSpecial.contains($0) }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for ch in text {
@@ -92,6 +110,7 @@ enum Text {
 
     /// Escapes for HTML inside Markdown (e.g. `<summary>`), where backslash escapes do not work.
     static func html(_ text: String) -> String {
+        if isPlain(text, except: { htmlSpecial.contains($0) }) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for ch in text {
@@ -120,6 +139,10 @@ enum Text {
     /// Line breaks and tabs are kept in text but written as character references in attributes, so that
     /// attribute-value normalisation does not turn them into spaces.
     static func xml(_ text: String, attribute: Bool) -> String {
+        if attribute ? isPlain(text, except: { xmlAttributeSpecial.contains($0) })
+            : isPlain(text, allowing: { $0 == 0x09 || $0 == 0x0A }, except: { xmlTextSpecial.contains($0) }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {

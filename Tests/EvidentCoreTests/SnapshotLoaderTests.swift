@@ -257,7 +257,8 @@ struct SnapshotLoaderTests {
                      "0x1F", "1:30", "12.5", "-", "--1", "1-2", "2026-10-01T12:00:00Z", "2026-10-01", "100m", "256Mi",
                      "10.0.0.1", "1.2.3", ".inf", ".NaN", "~", "null", "Off", "y", "1e+3", "0b101", "v1.2", "8080/TCP",
                      "default", "database", "nfs", "Yes", "NULL", "<<", "=", "0o17", "0x1f", "+.inf", "-.INF", ".5",
-                     "1_000.5", "190:20:30", "1.0e-3", "0.", "-", "+", ".", "192.168.0.7", "8000:8100", "1.5.", "..5", "~x", "~~"]
+                     "1_000.5", "190:20:30", "1.0e-3", "0.", "-", "+", ".", "192.168.0.7", "8000:8100", "1.5.", "..5", "~x", "~~",
+                     "9ffcb22f-3f0f-7a90-43bd-edb32c4ad5be", "1e-5", "1E+5", "12-34", "0e-1", "1_0+1", "-1-"]
         for text in plain {
             let tag = YAMLReader.tag(of: Node.Scalar(text, Tag(.implicit)))
             let slow = YAMLReader.scalarValue(Node.Scalar(text, Tag(tag)), tag: tag)
@@ -267,6 +268,7 @@ struct SnapshotLoaderTests {
         #expect(YAMLEventReader.quickResolve("0644") == nil)
         #expect(YAMLEventReader.quickResolve("2026-10-01T12:00:00Z") == .string("2026-10-01T12:00:00Z"))
         #expect(YAMLEventReader.quickResolve("1e+3") == nil)
+        #expect(YAMLEventReader.quickResolve("9ffcb22f-3f0f-7a90") == .string("9ffcb22f-3f0f-7a90"))
         #expect(YAMLEventReader.quickResolve("database") == .string("database"))
         #expect(YAMLEventReader.quickResolve("Off") == nil)
     }

@@ -259,7 +259,7 @@ struct YAMLEventReader {
     /// decimal integers without leading zeros or underscores (`8080`, `-1`), and text that no null, bool,
     /// int or float rule can match: a word other than the resolver's few (`yes`, `null`, `Off`, ...), or
     /// text starting like a number with a character no number has (times, quantities such as `100m`) or
-    /// two dots (addresses, versions); and the null words.
+    /// two dots (addresses, versions) or a sign inside (uids, dates); and the null words.
     /// Those are strings whatever else matches (a timestamp or `<<` reads as text too). The rest go through
     /// `NSRegularExpression`, once per distinct scalar and file; before this, the ports, flags and names of
     /// a folder of small manifests made that a tenth of the audit.
@@ -275,6 +275,14 @@ struct YAMLEventReader {
         // No number has a character outside these, or two dots (addresses, versions).
         if text.utf8.contains(where: { !numberBytes.contains($0) })
             || text.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count > 1 { return .string(text) }
+        // A sign comes first or right after an exponent's `e`; with one anywhere else (a uid such as
+        // `9f0a7b08-75fa-…`, a date) the text is no number.
+        var previous = start
+        for byte in text.utf8.dropFirst() {
+            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+"),
+               previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E") { return .string(text) }
+            previous = byte
+        }
         var digits = text.utf8[...]
         let negative = start == UInt8(ascii: "-")
         if negative { digits = digits.dropFirst() }
