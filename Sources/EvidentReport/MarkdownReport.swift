@@ -231,12 +231,8 @@ enum MarkdownReport {
             hasInputs: !model.inputs.isEmpty, inputsOmitted: 0, hasInputsOmitted: false, budgetNote: nil)
     }
 
-    /// Mustache escaping is for HTML; the view is escaped already, so the template runs as plain text.
-    static let textPragma = "{{% CONTENT_TYPE: TEXT}}\n"
-
     static func render(_ model: ReportModel, options: ReportOptions) throws(ReportError) -> String {
-        let template = try Templates.parse(options.markdownTemplate, name: options.markdownTemplateName,
-                                           prefix: textPragma)
+        let template = try Templates.markdown(options)
         let full = view(model, options: options)
         let budget = max(0, options.markdownBudget)
         func size(_ s: String) -> Int { s.utf16.count }

@@ -27,6 +27,8 @@ public struct ReportOptions: Sendable {
     public var htmlTemplateName: String = "templates/report.html.mustache"
     /// The Markdown template's name in error messages.
     public var markdownTemplateName: String = "templates/report.md.mustache"
+    /// The templates parsed ahead of rendering (`PreparedTemplates`); used while they are the ones above.
+    public var prepared: PreparedTemplates?
 
     public init(htmlTemplate: String, markdownTemplate: String, markdownBudget: Int = 30_000,
                 maxRowsPerControl: Int = 50, includePassing: Bool = false,

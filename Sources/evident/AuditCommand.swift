@@ -192,8 +192,12 @@ struct AuditCommand: ParsableCommand {
         if let sizeLimit { Inputs.smallFileLimit = sizeLimit }
         // A history that cannot be used stops the run before anything is evaluated.
         let historyStore = try history.map { path throws(CLIError) in try HistoryFile.open(path, create: true) }
+        // The templates parse on a thread while the catalogs and plan load; a broken one stops the run there.
+        let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
+        var reportOptions = templates.reportOptions(formats: formats, markdownBudget: markdownBudget, maxRows: maxRows)
         progress.update("loading catalogs and plan")
         let scope = try Scope.load(planPath: self.scope.plan, catalogPaths: self.scope.catalog, example: example, registry: registry)
+        try ReportTemplates.check(reportOptions)
         var (snapshot, snapshotInputs) = example ? try Inputs.exampleSnapshot() : try Inputs.snapshots(snapshots, limit: sizeLimit ?? Limits.defaultSnapshotBytes, progress: progress)
         var inputs = snapshotInputs + scope.inputs
         var scans: [ImageScan] = []
@@ -218,7 +222,6 @@ struct AuditCommand: ParsableCommand {
             }
         }
         let signingKey = try signKey.map { path throws(CLIError) in try Inputs.text(try Inputs.read(path), path: path) }
-        let templates = try ReportTemplates.load(html: htmlTemplate, markdown: markdownTemplate)
         inputs += templates.inputs
         clockTimes.mark("load")
 
@@ -264,8 +267,6 @@ struct AuditCommand: ParsableCommand {
 
         // Render and write.
         progress.update("writing reports")
-        var reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
-                                          markdownBudget: markdownBudget, maxRowsPerControl: maxRows)
         reportOptions.sarifMaxResults = sarifMaxResults
         reportOptions.manifestSigningKey = signingKey
         let written = try ReportWriter.write(result, formats: formats, options: reportOptions, to: output)

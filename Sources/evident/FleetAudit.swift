@@ -101,8 +101,9 @@ enum FleetAudit {
                                    gate: GatePolicy(failOn: failOn, minimumSeverity: command.failOnSeverity),
                                    toolVersion: Evident.version, scans: scans.isEmpty ? nil : ScanSet(scans),
                                    pluginRunner: PluginProcess.runner)
-        var reportOptions = ReportOptions(htmlTemplate: templates.html, markdownTemplate: templates.markdown,
-                                          markdownBudget: command.markdownBudget, maxRowsPerControl: command.maxRows)
+        var reportOptions = templates.reportOptions(formats: formats, markdownBudget: command.markdownBudget,
+                                                    maxRows: command.maxRows)
+        try ReportTemplates.check(reportOptions)
         reportOptions.sarifMaxResults = command.sarifMaxResults
         reportOptions.manifestSigningKey = signingKey
         do {

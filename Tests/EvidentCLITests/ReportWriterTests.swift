@@ -180,6 +180,8 @@ struct ReportWriterTests {
         let second = try CLI.run(["audit", Self.snapshot, "-o", "out", "--format", "all", "--html-template", "bad.mustache",
                                   "--now", "2026-11-28T12:00:00Z"], in: dir)
         #expect(second.code == 2, "\(second.stderr)")
+        // Named by the user's file, not the built-in template's path.
+        #expect(second.stderr.contains("bad.mustache:1: error: the triple mustache"), "\(second.stderr)")
         #expect(try Self.contents(dir.appendingPathComponent("out")) == before)
     }
 

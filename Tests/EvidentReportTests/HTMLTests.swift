@@ -122,4 +122,31 @@ struct HTMLTests {
             #expect(error.description.contains("closed with a different name"))
         }
     }
+
+    @Test("templates parsed ahead give the same reports; a changed template is parsed anew")
+    func prepared() throws {
+        let result = Fixtures.auditResult()
+        var options = Support.options()
+        let plainHTML = try ReportRenderer.html(result, options: options)
+        let plainMarkdown = try ReportRenderer.markdown(result, options: options)
+        options.prepared = PreparedTemplates(options)
+        try options.prepared?.check()
+        #expect(try ReportRenderer.html(result, options: options) == plainHTML)
+        #expect(try ReportRenderer.markdown(result, options: options) == plainMarkdown)
+        // The options now hold another template than the one prepared: that one is used.
+        options.htmlTemplate = "<p>{{verdict}}</p>"
+        #expect(try ReportRenderer.html(result, options: options) == "<p>\(Text.display(ReportModel(result, options: options).verdict))</p>")
+    }
+
+    @Test("a prepared template's problem is thrown by check, naming the template")
+    func preparedError() {
+        var options = Support.options()
+        options.htmlTemplate = "<p>\n{{{raw}}}"
+        options.htmlTemplateName = "mine.html"
+        let prepared = PreparedTemplates(options)
+        #expect(throws: ReportError.unsafeTemplate(template: "mine.html", line: 2,
+                                                   problem: "the triple mustache {{{ }}} prints text without HTML escaping; use {{ }}")) {
+            try prepared.check()
+        }
+    }
 }

@@ -43,6 +43,9 @@ struct ReportTemplates {
     var html: String
     var markdown: String
     var inputs: [InputFile]
+    /// How errors name them: the user's path, or the built-in's.
+    var htmlName = BuiltinResources.htmlTemplatePath
+    var markdownName = BuiltinResources.markdownTemplatePath
 
     static func load(html: String?, markdown: String?) throws(CLIError) -> ReportTemplates {
         var inputs: [InputFile] = []
@@ -54,7 +57,26 @@ struct ReportTemplates {
         }
         let h = try template(html, builtin: BuiltinResources.htmlTemplatePath)
         let m = try template(markdown, builtin: BuiltinResources.markdownTemplatePath)
-        return ReportTemplates(html: h, markdown: m, inputs: inputs)
+        return ReportTemplates(html: h, markdown: m, inputs: inputs, htmlName: html ?? BuiltinResources.htmlTemplatePath,
+                               markdownName: markdown ?? BuiltinResources.markdownTemplatePath)
+    }
+
+    /// Report options with these templates; when `formats` has HTML or Markdown, the templates are parsed
+    /// on a thread from now on (`PreparedTemplates`), and `check` waits for them.
+    func reportOptions(formats: [ReportFormat], markdownBudget: Int, maxRows: Int) -> ReportOptions {
+        var options = ReportOptions(htmlTemplate: html, markdownTemplate: markdown, markdownBudget: markdownBudget,
+                                    maxRowsPerControl: maxRows, htmlTemplateName: htmlName, markdownTemplateName: markdownName)
+        if formats.contains(.html) || formats.contains(.markdown) { options.prepared = PreparedTemplates(options) }
+        return options
+    }
+
+    /// Fails with the first template problem of `options` (naming the file and line), after waiting for the parse.
+    static func check(_ options: ReportOptions) throws(CLIError) {
+        do {
+            try options.prepared?.check()
+        } catch {
+            throw CLIError(code: 2, message: "error: \(error)")
+        }
     }
 }
 
