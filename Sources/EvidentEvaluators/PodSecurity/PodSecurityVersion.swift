@@ -36,9 +36,17 @@ struct PodSecurityVersion: Sendable, Hashable, Comparable, CustomStringConvertib
     /// `pss_version` parameter, else `latest`. Throws when `pss_version` is set but not a version.
     static func effective(for pod: PodSpecContext,
                           parameters: Parameters) throws(EvaluationError) -> PodSecurityVersion {
-        if let label = pod.namespaceLabels[enforceVersionLabel], let pinned = PodSecurityVersion(parsing: label) {
-            return pinned
-        }
+        if let pinned = pinned(pod.namespaceLabels) { return pinned }
+        return try configured(parameters)
+    }
+
+    /// The version a namespace's valid `enforce-version` label pins, if any.
+    static func pinned(_ namespaceLabels: [String: String]) -> PodSecurityVersion? {
+        namespaceLabels[enforceVersionLabel].flatMap { PodSecurityVersion(parsing: $0) }
+    }
+
+    /// The `pss_version` parameter, else `latest`. Throws when it is set but not a version.
+    static func configured(_ parameters: Parameters) throws(EvaluationError) -> PodSecurityVersion {
         guard let value = parameters["pss_version"], !value.isNull else { return .latest }
         guard let text = value.string, let version = PodSecurityVersion(parsing: text) else {
             throw EvaluationError("pss_version \(value.display) is not 'latest' or a version such as 'v1.29'")
@@ -87,7 +95,22 @@ extension PodSecurityCheck {
     static var windowsExemptFrom: PodSecurityVersion? { nil }
 
     func violations(in pod: PodSpecContext, parameters: Parameters) throws(EvaluationError) -> [Violation] {
-        let version = try PodSecurityVersion.effective(for: pod, parameters: parameters)
+        violations(in: pod, at: try PodSecurityVersion.effective(for: pod, parameters: parameters))
+    }
+
+    /// `violations(in:parameters:)` with the effective version worked out once per namespace rather than per
+    /// pod (a label lookup and a version parse each, for every pod of a large cluster and every check).
+    func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
+        var versions: [String: PodSecurityVersion] = [:]
+        return try PodSpecDriver.run(context) { pod throws(EvaluationError) in
+            if let namespace = pod.namespace, let version = versions[namespace] { return violations(in: pod, at: version) }
+            let version = try PodSecurityVersion.effective(for: pod, parameters: context.parameters)
+            if let namespace = pod.namespace { versions[namespace] = version }
+            return violations(in: pod, at: version)
+        }
+    }
+
+    private func violations(in pod: PodSpecContext, at version: PodSecurityVersion) -> [Violation] {
         guard version >= Self.introduced else { return [] }
         if let exempt = Self.windowsExemptFrom, version >= exempt, pod.isWindows { return [] }
         return check(pod, at: version)
