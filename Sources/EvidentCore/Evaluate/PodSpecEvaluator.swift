@@ -98,27 +98,32 @@ public enum PodSpecDriver {
             evaluated += 1
             var baseKeys: Set<String>?
             var folded = template.resource.kind == "Pod" ? 1 : 0
-            // One evaluation per variant of the owner's pods (pods that look the same to the check).
+            // One evaluation per variant of the owner's pods (pods that look the same to the check). `differing`
+            // holds the results of those that differ from the owner's, by variant; it stays empty (and
+            // unallocated) while none does, which is the usual case.
             var differing: [[Violation]?] = []
-            differing.reserveCapacity(template.variants.count)
-            for variant in template.variants {
+            for (k, variant) in template.variants.enumerated() {
                 let result = try violations(PodSpecContext(template: variant.template, index: context.index))
                 // Usually the same violations in the same order; else compared as sets.
-                if result.count == base.count, zip(result, base).allSatisfy(Self.sameProblem) {
-                    differing.append(nil)
-                    continue
-                }
+                if result.count == base.count, zip(result, base).allSatisfy(Self.sameProblem) { continue }
                 let keys = baseKeys ?? Set(base.map(Self.comparisonKey))
                 baseKeys = keys
-                differing.append(Set(result.map(Self.comparisonKey)) == keys ? nil : result)
+                if Set(result.map(Self.comparisonKey)) == keys { continue }
+                if differing.isEmpty { differing = Array(repeating: nil, count: template.variants.count) }
+                differing[k] = result
             }
-            for (pod, v) in zip(template.pods, template.variantOfPod) {
-                if let result = differing[v] {
-                    evaluated += 1
-                    let own = PodTemplate.ofPod(pod)
-                    findings += result.map { Self.finding($0, on: own, pods: 1) }
-                } else {
-                    folded += 1
+            if differing.isEmpty {
+                // Every pod looks like its owner to this check (the usual case): nothing to look at per pod.
+                folded += template.pods.count
+            } else {
+                for (pod, v) in zip(template.pods, template.variantOfPod) {
+                    if let result = differing[v] {
+                        evaluated += 1
+                        let own = PodTemplate.ofPod(pod)
+                        findings += result.map { Self.finding($0, on: own, pods: 1) }
+                    } else {
+                        folded += 1
+                    }
                 }
             }
             findings += base.map { Self.finding($0, on: template, pods: folded) }

@@ -113,14 +113,22 @@ struct SensitiveNodeIsolation: Evaluator {
                     """))
         }
         let sensitiveNames = Set(sensitive.map(\.name))
-        var owners: [String: PodTemplate] = [:]
-        for template in index.podTemplates {
-            for pod in template.pods { owners[Self.key(pod)] = template }
+        // The pods on those nodes first (usually a few), then the owners of just those.
+        let onSensitive = index.pods.filter { pod in
+            guard let nodeName = pod.spec["nodeName"]?.string else { return false }
+            return sensitiveNames.contains(nodeName)
+        }
+        var owners: [ObjectIdentifier: PodTemplate] = [:]
+        if !onSensitive.isEmpty {
+            let wanted = Set(onSensitive.map(ObjectIdentifier.init))
+            for template in index.podTemplates {
+                for pod in template.pods where wanted.contains(ObjectIdentifier(pod)) { owners[ObjectIdentifier(pod)] = template }
+            }
         }
         var intruders: [ResourceID: (resource: Resource, pods: [String])] = [:]
-        for pod in index.pods where !context.parameters.isExempt(pod.namespace) && SensitivityNodePinning.isRunning(pod) {
-            guard let nodeName = pod.spec["nodeName"]?.string, sensitiveNames.contains(nodeName) else { continue }
-            let owner = owners[Self.key(pod)]
+        for pod in onSensitive where !context.parameters.isExempt(pod.namespace) && SensitivityNodePinning.isRunning(pod) {
+            guard let nodeName = pod.spec["nodeName"]?.string else { continue }
+            let owner = owners[ObjectIdentifier(pod)]
             if owner?.resource.kind == "DaemonSet" || pod.ownerReferences.contains(where: { $0.kind == "DaemonSet" }) {
                 continue
             }
@@ -143,6 +151,4 @@ struct SensitiveNodeIsolation: Evaluator {
         }
         return CheckOutcome(evaluated: sensitive.count, findings: findings)
     }
-
-    private static func key(_ pod: Resource) -> String { "\(pod.namespace ?? "")/\(pod.name)" }
 }

@@ -163,14 +163,16 @@ struct SensitivityNodePinning: Evaluator {
                         so they can be scheduled next to workloads of other sensitivity levels
                         """))
             }
-            var misplaced: [String] = []
-            for pod in pods.sorted(by: { $0.name < $1.name }) where Self.isRunning(pod) {
+            // By pod name; only the misplaced ones are sorted (usually none of a template's pods).
+            var found: [(pod: String, text: String)] = []
+            for pod in pods where Self.isRunning(pod) {
                 guard let nodeName = pod.spec["nodeName"]?.string, let node = index.nodes[nodeName] else { continue }
                 let nodeLevel = node.labels[label]
                 guard nodeLevel != level else { continue }
                 let placement = nodeLevel.map { "\(label)=\($0)" } ?? "no \(label) label"
-                misplaced.append("\(pod.name) on \(nodeName) (\(placement))")
+                found.append((pod.name, "\(pod.name) on \(nodeName) (\(placement))"))
             }
+            let misplaced = found.sorted { $0.pod < $1.pod }.map(\.text)
             if !misplaced.isEmpty {
                 findings.append(Finding(
                     on: template.resource, path: template.resource.kind == "Pod" ? "spec.nodeName" : nil,

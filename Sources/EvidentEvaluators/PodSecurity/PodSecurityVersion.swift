@@ -102,10 +102,21 @@ extension PodSecurityCheck {
     /// pod (a label lookup and a version parse each, for every pod of a large cluster and every check).
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
         var versions: [String: PodSecurityVersion] = [:]
+        // Pods come grouped by namespace more often than not: the last one is checked first.
+        var last: (namespace: String, version: PodSecurityVersion)?
         return try PodSpecDriver.run(context) { pod throws(EvaluationError) in
-            if let namespace = pod.namespace, let version = versions[namespace] { return violations(in: pod, at: version) }
+            if let namespace = pod.namespace {
+                if let last, last.namespace == namespace { return violations(in: pod, at: last.version) }
+                if let version = versions[namespace] {
+                    last = (namespace, version)
+                    return violations(in: pod, at: version)
+                }
+            }
             let version = try PodSecurityVersion.effective(for: pod, parameters: context.parameters)
-            if let namespace = pod.namespace { versions[namespace] = version }
+            if let namespace = pod.namespace {
+                versions[namespace] = version
+                last = (namespace, version)
+            }
             return violations(in: pod, at: version)
         }
     }
