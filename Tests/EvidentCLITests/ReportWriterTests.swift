@@ -91,9 +91,11 @@ struct ReportWriterTests {
             print("NOTE: /dev/full is not a character device here; the full-disk tests inject ENOSPC instead")
             return
         }
-        let problem = ReportWriter.writeFile("/dev/full", folder: "/dev", fs: .system) { write in
+        let outcome = ReportWriter.writeFile("/dev/full", folder: "/dev", fs: .system) { write in
             write(String(repeating: "x", count: 100_000))
         }
+        var problem: String?
+        if case .failure(let failure) = outcome { problem = failure.message }
         #expect(problem?.contains("No space left on device") == true, "\(problem ?? "")")
         #expect(problem?.contains("free space") == true)
     }

@@ -22,15 +22,19 @@ public enum Digest {
         return Digits.hex(hasher.finalize())
     }
 
-    /// The SHA-256 and length of a stream that `next` hands over in chunks (nil at the end), so that a large
-    /// file is hashed without being held whole.
-    public static func sha256(reading next: () -> Data?) -> (hex: String, bytes: Int) {
-        var hasher = SHA256()
-        var count = 0
-        while let chunk = next(), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            count += chunk.count
+    /// A SHA-256 taken piece by piece as bytes go by (a report as it is written), with their count.
+    public struct Running: Sendable {
+        private var hasher = SHA256()
+        public private(set) var bytes = 0
+
+        public init() {}
+
+        public mutating func update(_ piece: UnsafeRawBufferPointer) {
+            hasher.update(bufferPointer: piece)
+            bytes += piece.count
         }
-        return (Digits.hex(hasher.finalize()), count)
+
+        /// The lowercase hex digest of everything so far.
+        public var hex: String { Digits.hex(hasher.finalize()) }
     }
 }

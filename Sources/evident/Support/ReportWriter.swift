@@ -136,13 +136,23 @@ enum ReportWriter {
                                        folder: folder, fs: fs))
         }
         group.wait()
-        for (i, outcome) in outcomes.values.enumerated() where outcome != nil {
-            for p in paths { try? fm.removeItem(atPath: p.temp) }
-            throw .invalid((outcome ?? "cannot write \(paths[i].temp)") + "; the previous reports are unchanged")
+        var entries: [ManifestEntry] = []
+        for (i, outcome) in outcomes.values.enumerated() {
+            switch outcome {
+            case .success(let written):
+                entries.append(ManifestEntry(file: formats[i].fileName, sha256: written.sha256, bytes: written.bytes))
+            case .failure(let failure):
+                for p in paths { try? fm.removeItem(atPath: p.temp) }
+                throw .invalid(failure.message + "; the previous reports are unchanged")
+            case nil:
+                for p in paths { try? fm.removeItem(atPath: p.temp) }
+                throw .invalid("cannot write \(paths[i].temp); the previous reports are unchanged")
+            }
         }
         var staged = paths
         do {
-            staged += try stageManifest(result, staged: paths, signingKey: options.manifestSigningKey, folder: folder, fs: fs)
+            staged += try stageManifest(result, reports: entries, signingKey: options.manifestSigningKey, folder: folder,
+                                        fs: fs)
         } catch {
             for p in paths { try? fm.removeItem(atPath: p.temp) }
             throw error
@@ -227,35 +237,17 @@ enum ReportWriter {
         }
     }
 
-    /// `manifest.json` (written on every run): hashes the staged reports as they are on disk; with a key,
+    /// `manifest.json` (written on every run) of the staged reports, hashed as they were written; with a key,
     /// also `manifest.json.sig`.
-    private static func stageManifest(_ result: AuditResult, staged: [(temp: String, final: String)],
+    private static func stageManifest(_ result: AuditResult, reports entries: [ManifestEntry],
                                       signingKey: String?, folder: String,
                                       fs: ReportFileSystem) throws(CLIError) -> [(temp: String, final: String)] {
-        var entries: [ManifestEntry] = []
-        for s in staged {
-            // Read back in chunks: results.json of a large cluster is hundreds of megabytes.
-            guard let file = FileHandle(forReadingAtPath: s.temp) else {
-                throw .invalid("cannot read back \(s.temp) to hash it; the previous reports are unchanged")
-            }
-            var failure: (any Error)?
-            let digest = Digest.sha256 {
-                do { return try file.read(upToCount: 4 << 20) } catch { failure = error; return nil }
-            }
-            try? file.close()
-            if let failure {
-                throw .invalid("cannot read back \(s.temp) to hash it (\(failure.localizedDescription)); "
-                               + "the previous reports are unchanged")
-            }
-            entries.append(ManifestEntry(file: (s.final as NSString).lastPathComponent,
-                                         sha256: digest.hex, bytes: digest.bytes))
-        }
         let name = "manifest.json"
         let final = (folder as NSString).appendingPathComponent(name)
         let temp = (folder as NSString).appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
         let text = ReportRenderer.manifest(result, reports: entries)
-        if let problem = writeFile(temp, folder: folder, fs: fs, body: { write in write(text) }) {
-            throw .invalid(problem + "; the previous reports are unchanged")
+        if case .failure(let failure) = writeFile(temp, folder: folder, fs: fs, body: { write in write(text) }) {
+            throw .invalid(failure.message + "; the previous reports are unchanged")
         }
         guard let signingKey else { return [(temp, final)] }
         let signature: String
@@ -267,16 +259,16 @@ enum ReportWriter {
         }
         let sigName = ManifestSignature.fileName
         let sigTemp = (folder as NSString).appendingPathComponent(".\(sigName).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        if let problem = writeFile(sigTemp, folder: folder, fs: fs, body: { write in write(signature) }) {
+        if case .failure(let failure) = writeFile(sigTemp, folder: folder, fs: fs, body: { write in write(signature) }) {
             try? FileManager.default.removeItem(atPath: temp)
-            throw .invalid(problem + "; the previous reports are unchanged")
+            throw .invalid(failure.message + "; the previous reports are unchanged")
         }
         return [(temp, final), (sigTemp, (folder as NSString).appendingPathComponent(sigName))]
     }
 
-    /// Renders one report into `temp`; nil when done, else what went wrong.
+    /// Renders one report into `temp`: what was written, or what went wrong.
     private static func render(_ format: ReportFormat, _ result: AuditResult, model: SharedModel, options: ReportOptions,
-                               to temp: String, folder: String, fs: ReportFileSystem) -> String? {
+                               to temp: String, folder: String, fs: ReportFileSystem) -> Result<Written, WriteFailure> {
         let text: String
         do {
             switch format {
@@ -293,7 +285,7 @@ enum ReportWriter {
                 }
             }
         } catch {
-            return "cannot render the \(format.rawValue) report: \(error)"
+            return .failure(WriteFailure("cannot render the \(format.rawValue) report: \(error)"))
         }
         return writeFile(temp, folder: folder, fs: fs) { write in write(text) }
     }
@@ -320,16 +312,19 @@ enum ReportWriter {
         }
     }
 
-    /// Creates `path`, writes what `body` hands over into it and flushes it to disk; nil when done, else why
-    /// not (naming the file, the system's reason and what to do).
+    /// Creates `path`, writes what `body` hands over into it and flushes it to disk; the SHA-256 and length of
+    /// what was written, taken as it was written, or why it could not be (naming the file, the system's
+    /// reason and what to do).
     static func writeFile(_ path: String, folder: String, fs: ReportFileSystem,
-                          body: ((String) -> Void) -> Void) -> String? {
+                          body: ((String) -> Void) -> Void) -> Result<Written, WriteFailure> {
         let fd = fs.open(path)
-        guard fd >= 0 else { return explain(errno, path: path, folder: folder) }
+        guard fd >= 0 else { return .failure(WriteFailure(explain(errno, path: path, folder: folder))) }
         // Pieces are written on a queue of their own while the next ones render; at most a few wait.
         let writer = DispatchQueue(label: "evident.report-writer")
         let room = DispatchSemaphore(value: 4)
         let outcome = WriteOutcome()
+        // Only the writer queue touches it until `writer.sync` below.
+        let digest = DigestBox()
         body { piece in
             guard outcome.failure == nil else { return }
             room.wait()
@@ -348,6 +343,7 @@ enum ReportWriter {
                         }
                         offset += n
                     }
+                    digest.running.update(UnsafeRawBufferPointer(bytes))
                 }
             }
         }
@@ -355,18 +351,35 @@ enum ReportWriter {
         var failure = outcome.failure
         if failure == nil && fsync(fd) != 0 && errno != EINVAL && errno != EROFS { failure = errno }
         if close(fd) != 0 && failure == nil { failure = errno }
-        guard let failure else { return nil }
+        guard let failure else { return .success(Written(sha256: digest.running.hex, bytes: digest.running.bytes)) }
         unlink(path)
-        return explain(failure, path: path, folder: folder)
+        return .failure(WriteFailure(explain(failure, path: path, folder: folder)))
     }
 
-    /// What rendering each report came to (nil: written), set from several threads.
+    /// What went into a file.
+    struct Written {
+        let sha256: String
+        let bytes: Int
+    }
+
+    /// Why a report could not be written, in words.
+    struct WriteFailure: Error {
+        let message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    /// The digest of a file being written, updated on its writer queue only.
+    private final class DigestBox: @unchecked Sendable {
+        var running = Digest.Running()
+    }
+
+    /// What rendering each report came to, set from several threads.
     private final class Outcomes: @unchecked Sendable {
         private let lock = NSLock()
-        private var slots: [String?]
+        private var slots: [Result<Written, WriteFailure>?]
         init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ outcome: String?) { lock.withLock { slots[i] = outcome } }
-        var values: [String?] { lock.withLock { slots } }
+        func set(_ i: Int, _ outcome: Result<Written, WriteFailure>) { lock.withLock { slots[i] = outcome } }
+        var values: [Result<Written, WriteFailure>?] { lock.withLock { slots } }
     }
 
     /// The first write error of a file, set on its writer queue.
