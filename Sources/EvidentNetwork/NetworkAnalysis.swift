@@ -254,13 +254,14 @@ public final class NetworkAnalysis: Sendable {
             ruleOffset.append(offset)
             offset += p.ingress.count + p.egress.count
         }
+        // Fields are read in place: binding whole policies copied them, twice per comparison.
+        let policyTier = reader.policies.map { tierOrder[$0.tier] ?? Int.max }
         let ordered = reader.policies.indices.sorted { a, b in
-            let pa = reader.policies[a], pb = reader.policies[b]
-            let ta = tierOrder[pa.tier] ?? Int.max, tb = tierOrder[pb.tier] ?? Int.max
-            if ta != tb { return ta < tb }
-            let oa = pa.order ?? .infinity, ob = pb.order ?? .infinity
+            if policyTier[a] != policyTier[b] { return policyTier[a] < policyTier[b] }
+            let oa = reader.policies[a].order ?? .infinity, ob = reader.policies[b].order ?? .infinity
             if oa != ob { return oa < ob }
-            return (pa.namespace ?? "", pa.name) < (pb.namespace ?? "", pb.name)
+            return (reader.policies[a].namespace ?? "", reader.policies[a].name)
+                < (reader.policies[b].namespace ?? "", reader.policies[b].name)
         }
         var byNamespace: [String: [Int]] = [:]
         var global: [Int] = []
@@ -278,7 +279,7 @@ public final class NetworkAnalysis: Sendable {
         for (c, endpoint) in classes.enumerated() {
             let candidates = endpoint.hostNetwork && options.hostNetworkUnisolated ? []
                 : ((byNamespace[endpoint.namespace] ?? []) + global).sorted()
-            let selecting = candidates.map { ordered[$0] }.filter { context.selects(reader.policies[$0], c) }
+            let selecting = candidates.map { ordered[$0] }.filter { context.selects($0, c) }
             var selected: [Direction: [Int]] = [:]
             defer {
                 for direction in Direction.allCases { classPolicies[direction, default: []].append(selected[direction] ?? []) }
@@ -287,16 +288,17 @@ public final class NetworkAnalysis: Sendable {
                 var steps: [Plan.Step] = []
                 var currentTier: String?
                 for p in selecting where reader.policies[p].types.contains(direction) {
-                    let policy = reader.policies[p]
-                    if policy.tier != currentTier {
-                        currentTier = policy.tier
-                        steps.append(Plan.Step(defaultPass: tierByName[policy.tier]?.defaultPass ?? false, rules: []))
+                    let tier = reader.policies[p].tier
+                    if tier != currentTier {
+                        currentTier = tier
+                        steps.append(Plan.Step(defaultPass: tierByName[tier]?.defaultPass ?? false, rules: []))
                     }
                     selected[direction, default: []].append(p)
-                    let base = ruleOffset[p] + (direction == .ingress ? 0 : policy.ingress.count)
-                    for k in policy.rules(direction).indices {
+                    let base = ruleOffset[p] + (direction == .ingress ? 0 : reader.policies[p].ingress.count)
+                    let count = direction == .ingress ? reader.policies[p].ingress.count : reader.policies[p].egress.count
+                    for k in 0..<count {
                         if let local = allRules[base + k].local,
-                           !context.calicoMatches(local, policy: policy, endpoint: c) {
+                           !context.calicoMatches(local, policyNamespace: reader.policies[p].namespace, endpoint: c) {
                             continue
                         }
                         steps[steps.count - 1].rules.append(base + k)
@@ -325,9 +327,9 @@ public final class NetworkAnalysis: Sendable {
         var ruleBits: [Bitset] = []
         ruleBits.reserveCapacity(allRules.count)
         for rule in allRules {
-            let policy = reader.policies[rule.policy]
+            let policyNamespace = reader.policies[rule.policy].namespace
             // The policy's namespace matters only to peers that pick pods by labels in "the same namespace".
-            var keyNamespace = policy.namespace
+            var keyNamespace = policyNamespace
             if case .calico(let peer) = rule.peer, peer.namespaceSelector != nil || !peer.selectsByLabels {
                 keyNamespace = nil
             }
@@ -341,7 +343,7 @@ public final class NetworkAnalysis: Sendable {
                 for peer in peers {
                     // A peer with a namespaceSelector does not depend on the policy's namespace.
                     let componentKey = PeerKey(peer: .kubernetes([peer]),
-                                               namespace: peer.namespaceSelector == nil ? policy.namespace : nil)
+                                               namespace: peer.namespaceSelector == nil ? policyNamespace : nil)
                     if let hit = componentCache[componentKey] {
                         b.formUnion(hit)
                         continue
@@ -363,7 +365,7 @@ public final class NetworkAnalysis: Sendable {
                             classesByNamespace[ns].map { nsSelector.matches(classes[$0[0]].namespaceLabels) } ?? false
                         }
                     } else {
-                        spaces = [policy.namespace ?? "default"]
+                        spaces = [policyNamespace ?? "default"]
                     }
                     for ns in spaces {
                         for c in classesByNamespace[ns] ?? [] where peer.podSelector?.matches(classes[c].labels) ?? true {
@@ -377,11 +379,11 @@ public final class NetworkAnalysis: Sendable {
                     spaces = spaces.filter { ns in
                         classesByNamespace[ns].map { nsSelector.matches(classes[$0[0]].calicoNamespaceLabels) } ?? false
                     }
-                } else if let ns = policy.namespace, peer.selectsByLabels {
+                } else if let ns = policyNamespace, peer.selectsByLabels {
                     spaces = [ns]
                 }
                 for ns in spaces {
-                    for c in classesByNamespace[ns] ?? [] where context.calicoMatches(peer, policy: policy, endpoint: c) {
+                    for c in classesByNamespace[ns] ?? [] where context.calicoMatches(peer, policyNamespace: policyNamespace, endpoint: c) {
                         b.insert(c)
                     }
                 }
