@@ -143,7 +143,9 @@ public final class PreparedTemplates: @unchecked Sendable {
     private var html: Result<MustacheTemplate, ReportError>?
     private var markdown: Result<MustacheTemplate, ReportError>?
 
-    public init(_ options: ReportOptions) {
+    /// Starts parsing the templates of `options`: the HTML one when `html`, the Markdown one when `markdown`
+    /// (a template no report uses is neither parsed nor checked).
+    public init(_ options: ReportOptions, html: Bool = true, markdown: Bool = true) {
         htmlText = options.htmlTemplate
         htmlName = options.htmlTemplateName
         markdownText = options.markdownTemplate
@@ -152,14 +154,15 @@ public final class PreparedTemplates: @unchecked Sendable {
         unprepared.prepared = nil
         let plain = unprepared
         done.enter()
+        let (parseHTML, parseMarkdown) = (html, markdown)
         DispatchQueue.global().async { [self] in
-            html = Result { () throws(ReportError) in try Templates.html(plain) }
-            markdown = Result { () throws(ReportError) in try Templates.markdown(plain) }
+            if parseHTML { self.html = Result { () throws(ReportError) in try Templates.html(plain) } }
+            if parseMarkdown { self.markdown = Result { () throws(ReportError) in try Templates.markdown(plain) } }
             done.leave()
         }
     }
 
-    /// Waits for both templates; throws the first problem (the HTML template's first).
+    /// Waits for the templates; throws the first problem (the HTML template's first).
     public func check() throws(ReportError) {
         done.wait()
         _ = try html?.get()

@@ -187,6 +187,17 @@ struct ReportWriterTests {
         #expect(try Self.contents(dir.appendingPathComponent("out")) == before)
     }
 
+    @Test("a template is checked only when its report is asked for")
+    func unusedTemplate() throws {
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try CLI.write("<p>{{{raw}}}</p>", to: dir.appendingPathComponent("bad.mustache"))
+        let run = try CLI.run(["audit", Self.snapshot, "-o", "out", "--format", "markdown,json", "--html-template",
+                               "bad.mustache", "--now", "2026-11-27T12:00:00Z"], in: dir)
+        #expect(run.code == 0 || run.code == 1, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/report.md").path))
+    }
+
     @Test("an output folder that cannot be made: exit 2, naming the path and what to do",
           arguments: ["a-file/reports", "/proc/evident-reports"])
     func unwritableFolder(_ output: String) throws {

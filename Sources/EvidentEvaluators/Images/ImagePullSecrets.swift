@@ -131,11 +131,10 @@ struct ImagePullSecrets: Evaluator {
     func evaluate(_ context: EvaluationContext) throws(EvaluationError) -> CheckOutcome {
         let index = context.index
         let parameters = context.parameters
+        func references(_ spec: Value) -> Bool { !(spec["imagePullSecrets"]?.items ?? []).isEmpty }
         let referencesPullSecrets = index.podTemplates.contains { template in
             !parameters.isExempt(template.namespace)
-                && ([template.spec] + template.pods.map(\.spec)).contains {
-                    !($0["imagePullSecrets"]?.items ?? []).isEmpty
-                }
+                && (references(template.spec) || template.pods.contains { references($0.spec) })
         }
         if referencesPullSecrets, !index.has(kind: "Secret") {
             return .needsEvidence("pods reference imagePullSecrets, but the inputs hold no Secrets to check them")

@@ -66,7 +66,9 @@ struct ReportTemplates {
     func reportOptions(formats: [ReportFormat], markdownBudget: Int, maxRows: Int) -> ReportOptions {
         var options = ReportOptions(htmlTemplate: html, markdownTemplate: markdown, markdownBudget: markdownBudget,
                                     maxRowsPerControl: maxRows, htmlTemplateName: htmlName, markdownTemplateName: markdownName)
-        if formats.contains(.html) || formats.contains(.markdown) { options.prepared = PreparedTemplates(options) }
+        if formats.contains(.html) || formats.contains(.markdown) {
+            options.prepared = PreparedTemplates(options, html: formats.contains(.html), markdown: formats.contains(.markdown))
+        }
         return options
     }
 
