@@ -93,6 +93,7 @@ public enum PodSpecDriver {
         let parameters = context.parameters
         var evaluated = 0
         var findings: [Finding] = []
+        var strings = Interner()
         for template in context.index.podTemplates where !parameters.isExempt(template.namespace) {
             let base = try violations(PodSpecContext(template: template, index: context.index))
             evaluated += 1
@@ -120,13 +121,13 @@ public enum PodSpecDriver {
                     if let result = differing[v] {
                         evaluated += 1
                         let own = PodTemplate.ofPod(pod)
-                        findings += result.map { Self.finding($0, on: own, pods: 1) }
+                        findings += result.map { Self.finding($0, on: own, pods: 1, strings: &strings) }
                     } else {
                         folded += 1
                     }
                 }
             }
-            findings += base.map { Self.finding($0, on: template, pods: folded) }
+            findings += base.map { Self.finding($0, on: template, pods: folded, strings: &strings) }
         }
         return CheckOutcome(evaluated: evaluated, findings: findings)
     }
@@ -136,8 +137,18 @@ public enum PodSpecDriver {
     /// Whether two violations are the same problem: the same path and observed value (`comparisonKey`).
     private static func sameProblem(_ a: Violation, _ b: Violation) -> Bool { a.path == b.path && a.observed == b.observed }
 
-    private static func finding(_ v: Violation, on template: PodTemplate, pods: Int) -> Finding {
-        Finding(on: template.resource, path: template.objectPath(v.path), observed: v.observed, expected: v.expected,
-                pods: pods, message: v.message, image: v.image)
+    /// The finding of `v` on `template`. Its texts are interned: a check's findings repeat a few paths and
+    /// expectations and many messages (at 150,000 pods, 374,000 findings hold 145 distinct paths and 127,000
+    /// distinct messages), and each copy was an allocation held until the reports were written.
+    private static func finding(_ v: Violation, on template: PodTemplate, pods: Int, strings: inout Interner) -> Finding {
+        Finding(on: template.resource, path: strings(template.objectPath(v.path)), observed: v.observed.map { strings($0) },
+                expected: v.expected.map { strings($0) }, pods: pods, message: strings(v.message), image: v.image)
+    }
+
+    /// One instance of each distinct text.
+    struct Interner {
+        private var seen: Set<String> = []
+
+        mutating func callAsFunction(_ text: String) -> String { seen.insert(text).memberAfterInsert }
     }
 }
