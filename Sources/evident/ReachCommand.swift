@@ -42,22 +42,23 @@ struct ReachCommand: ParsableCommand {
         for path in snapshots {
             let inFolder = path != "-" && Self.isFolder(path)
             for file in try Inputs.expand([path]) {
-                let data = try Inputs.read(file, limit: Limits.defaultSnapshotBytes)
-                do {
-                    parts.append(try SnapshotLoader.load(data, path: file))
-                } catch {
+                switch try Inputs.snapshot(file) {
+                case .success(let part):
+                    parts.append(part)
+                case .failure(let error):
                     guard inFolder else { throw CLIError.load(error) }
                     FileHandle.standardError.write(Data((Terminal.cleanLines("warning: skipped \(file): \(error.message)") + "\n").utf8))
                 }
             }
         }
         let snapshot = Snapshot.merging(parts)
-        let index = SnapshotIndex(snapshot)
         if summary {
-            print(Self.summary(index))
+            // One index at a time: the second is fresh, so that the checks build the analysis themselves.
+            print(Self.summary(SnapshotIndex(snapshot)))
             print(Self.checkTimings(SnapshotIndex(snapshot)))
             return
         }
+        let index = SnapshotIndex(snapshot)
         let analysis = NetworkAnalysis(index: index, options: .connlist)
         let errors = NetworkAnalysis.inputErrors(parts: parts, analysis: analysis)
         guard errors.isEmpty else {

@@ -120,6 +120,21 @@ enum Inputs {
         return (merged, inputs)
     }
 
+    /// One snapshot file, mapped (or read) and loaded without a digest, for commands that keep no evidence
+    /// (`reach`), so that a large file never sits in memory whole. Throws when the file cannot be read; a
+    /// file that is read but does not load is a failure, for the caller to report or skip.
+    static func snapshot(_ path: String, limit: Int = Limits.defaultSnapshotBytes) throws(CLIError) -> Result<Snapshot, LoadError> {
+        if path != "-" { try checkSize(path, limit: limit) }
+        let mapped = path == "-" ? nil : MappedFile.map(path)
+        let data: Data
+        if let mapped { data = mapped } else { data = try read(path, limit: limit) }
+        return data.withUnsafeBytes { raw in
+            Result { () throws(LoadError) in
+                try SnapshotLoader.load(data, path: path, release: mapped == nil ? nil : { MappedFile.release(raw, $0) })
+            }
+        }
+    }
+
     /// One snapshot file: mapped (or read), hashed and loaded.
     private static func loadOne(_ path: String, limit: Int,
                                 sequential: Bool) -> Result<(snapshot: Snapshot, input: InputFile), CLIError> {
