@@ -77,7 +77,8 @@ struct ReportTemplates {
         do {
             try options.prepared?.check()
         } catch {
-            throw CLIError(code: 2, message: "error: \(error)")
+            // Named like a compiler names a problem: `path:line: error: ...`.
+            throw CLIError(code: 2, message: "\(error)")
         }
     }
 }
@@ -140,16 +141,12 @@ enum ReportWriter {
         group.wait()
         var entries: [ManifestEntry] = []
         for (i, outcome) in outcomes.values.enumerated() {
-            switch outcome {
-            case .success(let written):
-                entries.append(ManifestEntry(file: formats[i].fileName, sha256: written.sha256, bytes: written.bytes))
-            case .failure(let failure):
+            guard case .success(let written)? = outcome else {
                 for p in paths { try? fm.removeItem(atPath: p.temp) }
-                throw .invalid(failure.message + "; the previous reports are unchanged")
-            case nil:
-                for p in paths { try? fm.removeItem(atPath: p.temp) }
-                throw .invalid("cannot write \(paths[i].temp); the previous reports are unchanged")
+                let problem = if case .failure(let failure)? = outcome { failure.message } else { "cannot write \(paths[i].temp)" }
+                throw .invalid(problem + "; the previous reports are unchanged")
             }
+            entries.append(ManifestEntry(file: formats[i].fileName, sha256: written.sha256, bytes: written.bytes))
         }
         var staged = paths
         do {
