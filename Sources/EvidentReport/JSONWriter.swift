@@ -203,7 +203,7 @@ struct JSONWriter {
     static func quote(_ text: String, into out: inout String) {
         out += "\""
         // Most text is printable ASCII without quotes or backslashes: nothing to escape.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+        if Text.allBytes(of: text, satisfy: { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
             out += text
             out += "\""
             return
