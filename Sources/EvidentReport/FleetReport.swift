@@ -280,8 +280,7 @@ public enum FleetReport {
     /// tag that does not escape.
     public static func html(_ summary: FleetSummary, template: String,
                             templateName: String = "templates/fleet.html.mustache") throws(ReportError) -> String {
-        try Templates.checkEscapesEverything(template, name: templateName)
-        let parsed = try Templates.parse(template, name: templateName, prefix: Templates.htmlPragma)
+        let parsed = try Templates.html(template, name: templateName)
         return parsed.render(MustacheBox.box(view(summary)))
     }
 

@@ -17,11 +17,17 @@ enum Templates {
         }
     }
 
-    /// The HTML template of `options`, checked (`checkEscapesEverything`) and parsed.
+    /// The HTML template of `options`, checked and parsed (`html(_:name:)`), or the one prepared for it.
     static func html(_ options: ReportOptions) throws(ReportError) -> MustacheTemplate {
         if let prepared = try options.prepared?.html(for: options) { return prepared }
-        try checkEscapesEverything(options.htmlTemplate, name: options.htmlTemplateName)
-        return try parse(options.htmlTemplate, name: options.htmlTemplateName, prefix: htmlPragma)
+        return try html(options.htmlTemplate, name: options.htmlTemplateName)
+    }
+
+    /// An HTML template (the report's or the fleet's): refused if it has a tag that does not escape
+    /// (`checkEscapesEverything`), else parsed to escape with `HTMLEscaping`.
+    static func html(_ text: String, name: String) throws(ReportError) -> MustacheTemplate {
+        try checkEscapesEverything(text, name: name)
+        return try parse(text, name: name, prefix: htmlPragma)
     }
 
     /// The Markdown template of `options`, parsed to run as plain text (the view is escaped already).

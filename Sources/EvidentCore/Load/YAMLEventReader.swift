@@ -272,14 +272,17 @@ struct YAMLEventReader {
             if YAMLReader.nullWords.contains(text) { return .null }
             return boolWords.contains(text) ? nil : .string(text)
         }
-        // No number has a character outside these, or two dots (addresses, versions).
-        if text.utf8.contains(where: { !numberBytes.contains($0) })
-            || text.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count > 1 { return .string(text) }
-        // A sign comes first or right after an exponent's `e`; with one anywhere else (a uid such as
-        // `9f0a7b08-75fa-…`, a date) the text is no number.
-        var previous = start
-        for byte in text.utf8.dropFirst() {
-            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+"),
+        // No number has a character outside these, or two dots (addresses, versions), or a sign other than
+        // first or right after an exponent's `e` (a uid such as `9f0a7b08-75fa-…`, a date).
+        var dots = 0
+        var previous: UInt8?
+        for byte in text.utf8 {
+            guard numberBytes.contains(byte) else { return .string(text) }
+            if byte == UInt8(ascii: ".") {
+                dots += 1
+                if dots > 1 { return .string(text) }
+            }
+            if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+"), let previous,
                previous != UInt8(ascii: "e") && previous != UInt8(ascii: "E") { return .string(text) }
             previous = byte
         }
@@ -308,16 +311,12 @@ struct YAMLEventReader {
     private static let numberStarts = Set("+-.0123456789".utf8)
     private static let numberBytes = Set("0123456789+-._:xXoObBeEaAcCdDfFiInN".utf8)
 
-    /// Characters that can start a scalar some rule of the default resolver matches.
-    private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
-
     /// The scalar's tag name as Yams gives it: quoted scalars are strings, an explicit tag wins, and plain
     /// scalars resolve through `Resolver.default`.
     private static func tag(of event: Event, _ text: String) -> Tag.Name {
         let scalar = event.event.data.scalar
         if scalar.quoted_implicit == 1 { return .str }
         if let explicit = string(scalar.tag) { return Tag.Name(rawValue: explicit) }
-        if let first = text.utf8.first, !resolvableStarts.contains(first) { return .str }
         return YAMLReader.tag(of: Node.Scalar(text, Tag(.implicit)))
     }
 
@@ -327,7 +326,7 @@ struct YAMLEventReader {
         if scalar.quoted_implicit == 1 { return .string(text) }
         let plain = scalar.tag == nil
         if plain {
-            if let first = text.utf8.first, !Self.resolvableStarts.contains(first) { return .string(text) }
+            if let first = text.utf8.first, !YAMLReader.resolvableStarts.contains(first) { return .string(text) }
             if let value = Self.quickResolve(text) ?? resolved[text] { return value }
         }
         let tag = Self.tag(of: event, text)

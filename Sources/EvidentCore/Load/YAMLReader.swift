@@ -112,7 +112,7 @@ enum YAMLReader {
 
     /// Characters that can start a scalar some rule of the default resolver matches (bool, int, float,
     /// merge, null, timestamp, value).
-    private static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
+    static let resolvableStarts = Set("yYnNtTfFoO-+0123456789.<~=".utf8)
 
     /// The scalar's tag as `Resolver.default` resolves it; a plain scalar that no rule's pattern can match
     /// (judged by its first character) is a string without running the rules' regular expressions.

@@ -114,20 +114,20 @@ struct SensitiveNodeIsolation: Evaluator {
         }
         let sensitiveNames = Set(sensitive.map(\.name))
         // The pods on those nodes first (usually a few), then the owners of just those.
-        let onSensitive = index.pods.filter { pod in
-            guard let nodeName = pod.spec["nodeName"]?.string else { return false }
-            return sensitiveNames.contains(nodeName)
+        let onSensitive = index.pods.compactMap { pod -> (pod: Resource, nodeName: String)? in
+            guard let nodeName = pod.spec["nodeName"]?.string, sensitiveNames.contains(nodeName) else { return nil }
+            return (pod, nodeName)
         }
         var owners: [ObjectIdentifier: PodTemplate] = [:]
         if !onSensitive.isEmpty {
-            let wanted = Set(onSensitive.map(ObjectIdentifier.init))
+            let wanted = Set(onSensitive.map { ObjectIdentifier($0.pod) })
             for template in index.podTemplates {
                 for pod in template.pods where wanted.contains(ObjectIdentifier(pod)) { owners[ObjectIdentifier(pod)] = template }
             }
         }
         var intruders: [ResourceID: (resource: Resource, pods: [String])] = [:]
-        for pod in onSensitive where !context.parameters.isExempt(pod.namespace) && SensitivityNodePinning.isRunning(pod) {
-            guard let nodeName = pod.spec["nodeName"]?.string else { continue }
+        for (pod, nodeName) in onSensitive
+        where !context.parameters.isExempt(pod.namespace) && SensitivityNodePinning.isRunning(pod) {
             let owner = owners[ObjectIdentifier(pod)]
             if owner?.resource.kind == "DaemonSet" || pod.ownerReferences.contains(where: { $0.kind == "DaemonSet" }) {
                 continue

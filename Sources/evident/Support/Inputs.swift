@@ -125,34 +125,34 @@ enum Inputs {
     /// file that is read but does not load is a failure, for the caller to report or skip.
     static func snapshot(_ path: String, limit: Int = Limits.defaultSnapshotBytes) throws(CLIError) -> Result<Snapshot, LoadError> {
         if path != "-" { try checkSize(path, limit: limit) }
-        let mapped = path == "-" ? nil : MappedFile.map(path)
-        let data: Data
-        if let mapped { data = mapped } else { data = try read(path, limit: limit) }
+        let (data, mapped) = try bytes(of: path, limit: limit)
         return data.withUnsafeBytes { raw in
             Result { () throws(LoadError) in
-                try SnapshotLoader.load(data, path: path, release: mapped == nil ? nil : { MappedFile.release(raw, $0) })
+                try SnapshotLoader.load(data, path: path, release: mapped ? { MappedFile.release(raw, $0) } : nil)
             }
         }
+    }
+
+    /// A snapshot file's bytes: mapped when it can be (its pages can then be let go once read), else read
+    /// whole (stdin, a pipe, an empty file).
+    private static func bytes(of path: String, limit: Int) throws(CLIError) -> (data: Data, mapped: Bool) {
+        if path != "-", let mapped = MappedFile.map(path) { return (mapped, true) }
+        return (try read(path, limit: limit), false)
     }
 
     /// One snapshot file: mapped (or read), hashed and loaded.
     private static func loadOne(_ path: String, limit: Int,
                                 sequential: Bool) -> Result<(snapshot: Snapshot, input: InputFile), CLIError> {
-        let mapped = path == "-" ? nil : MappedFile.map(path)
-        let data: Data
-        if let mapped {
-            data = mapped
-        } else {
-            do throws(CLIError) { data = try read(path, limit: limit) } catch { return .failure(error) }
-        }
+        let data: Data, mapped: Bool
+        do throws(CLIError) { (data, mapped) = try bytes(of: path, limit: limit) } catch { return .failure(error) }
         return data.withUnsafeBytes { raw in
             // The digest of a large file is computed on another thread while the snapshot loads; a small
             // one's (a folder of manifests) here, where starting a thread would cost more than hashing.
-            let digest = raw.count >= BackgroundDigest.threshold ? BackgroundDigest(raw, releasing: mapped != nil) : nil
+            let digest = raw.count >= BackgroundDigest.threshold ? BackgroundDigest(raw, releasing: mapped) : nil
             let loaded: Snapshot
             do throws(LoadError) {
                 loaded = try SnapshotLoader.load(data, path: path,
-                                                 release: mapped == nil ? nil : { MappedFile.release(raw, $0) },
+                                                 release: mapped ? { MappedFile.release(raw, $0) } : nil,
                                                  parallelFrom: sequential ? .max : SnapshotLoader.parallelThreshold)
             } catch {
                 _ = digest?.wait()
